@@ -1,0 +1,38 @@
+using Microsoft.EntityFrameworkCore;
+
+namespace Todo.Api.Data;
+
+public static class TodoDatabaseExtensions
+{
+    public static IHostApplicationBuilder AddTodoDatabase(this IHostApplicationBuilder builder)
+    {
+        // No automatic retries: while PostgreSQL is away a request fails fast with 503 and Retry-After
+        // (RequestExceptionHandler) instead of holding its connection through a retry loop.
+        builder.AddNpgsqlDbContext<TodoDbContext>("todos", settings => settings.DisableRetry = true);
+        builder.Services.AddOptions<TodoDatabaseOptions>().BindConfiguration(TodoDatabaseOptions.SectionName);
+        return builder;
+    }
+
+    /// <summary>
+    /// Applies pending migrations before the API listens, unless <c>Database:MigrateOnStartup</c> is false (then run
+    /// <c>dotnet ef database update</c> or the bundle before deploying). Safe when several instances start at once:
+    /// EF Core holds a database-wide lock on the migrations history while it migrates.
+    /// </summary>
+    public static async Task MigrateTodoDatabaseAsync(this WebApplication app)
+    {
+        if (!app.Services.GetRequiredService<Microsoft.Extensions.Options.IOptions<TodoDatabaseOptions>>().Value.MigrateOnStartup)
+        {
+            return;
+        }
+
+        await using var scope = app.Services.CreateAsyncScope();
+        await scope.ServiceProvider.GetRequiredService<TodoDbContext>().Database.MigrateAsync(app.Lifetime.ApplicationStopping);
+    }
+}
+
+public sealed class TodoDatabaseOptions
+{
+    public const string SectionName = "Database";
+
+    public bool MigrateOnStartup { get; set; } = true;
+}

@@ -1,0 +1,49 @@
+using System.Text.Json;
+
+namespace Todo.Api.Todos;
+
+public static class TodoEndpoints
+{
+    public static IEndpointRouteBuilder MapTodos(this IEndpointRouteBuilder app)
+    {
+        var todos = app.MapGroup("/todos").WithTags("Todos");
+
+        todos.MapGet("", TodoQueries.ListTodos)
+            .CacheOutput(TodoCache.ListPolicy)
+            .WithName("ListTodos")
+            .WithSummary("Lists todos, newest first, a page at a time.");
+
+        todos.MapGet("/{todoId}", TodoQueries.GetTodo)
+            .CacheOutput(TodoCache.ItemPolicy)
+            .WithName("GetTodo")
+            .WithSummary("Gets one todo with its ETag.")
+            .ProducesProblem(StatusCodes.Status404NotFound);
+
+        todos.MapPost("", TodoCommands.CreateTodo)
+            .WithName("CreateTodo")
+            .WithSummary("Creates a todo.")
+            .ProducesProblem(StatusCodes.Status413PayloadTooLarge)
+            .ProducesProblem(StatusCodes.Status415UnsupportedMediaType);
+
+        todos.MapPut("/{todoId}", TodoCommands.ReplaceTodo)
+            .WithName("ReplaceTodo")
+            .WithSummary("Replaces a todo's writable fields; honours If-Match.")
+            .ProducesProblem(StatusCodes.Status404NotFound)
+            .ProducesProblem(StatusCodes.Status412PreconditionFailed);
+
+        todos.MapPatch("/{todoId}", TodoCommands.PatchTodo)
+            .Accepts<JsonElement>("application/merge-patch+json", "application/json")
+            .WithName("PatchTodo")
+            .WithSummary("Changes some fields of a todo (JSON merge patch); honours If-Match.")
+            .ProducesProblem(StatusCodes.Status404NotFound)
+            .ProducesProblem(StatusCodes.Status412PreconditionFailed);
+
+        todos.MapDelete("/{todoId}", TodoCommands.DeleteTodo)
+            .WithName("DeleteTodo")
+            .WithSummary("Deletes a todo; honours If-Match.")
+            .ProducesProblem(StatusCodes.Status404NotFound)
+            .ProducesProblem(StatusCodes.Status412PreconditionFailed);
+
+        return app;
+    }
+}

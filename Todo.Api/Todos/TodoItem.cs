@@ -1,0 +1,24 @@
+namespace Todo.Api.Todos;
+
+/// <summary>A todo as stored. Never bound from a request nor returned as is: see TodoRequest and TodoResponse.</summary>
+public sealed class TodoItem
+{
+    public required Guid Id { get; init; }
+
+    public required string Title { get; set; }
+
+    public required string Description { get; set; }
+
+    public required DateTime DueDate { get; set; }
+
+    public required TodoStatus Status { get; set; }
+
+    public required string UserEmail { get; set; }
+
+    public required DateTime CreatedAt { get; init; }
+
+    public required DateTime UpdatedAt { get; set; }
+
+    /// <summary>PostgreSQL's row version (<c>xmin</c>): the ETag, and the guard against lost updates.</summary>
+    public uint Version { get; set; }
+}

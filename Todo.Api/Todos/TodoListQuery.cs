@@ -1,0 +1,71 @@
+using System.Diagnostics.CodeAnalysis;
+using System.Globalization;
+using Microsoft.AspNetCore.Http.Extensions;
+
+namespace Todo.Api.Todos;
+
+/// <summary>The validated query of <c>GET /todos</c>: filters, page size and the keyset cursor.</summary>
+public sealed record TodoListQuery(TodoStatus? Status, string? UserEmail, int Limit, Guid? After)
+{
+    public static bool TryParse(string? status, string? userEmail, string? limit, string? after,
+        [NotNullWhen(true)] out TodoListQuery? query, out Dictionary<string, string[]> errors)
+    {
+        errors = [];
+        TodoStatus? parsedStatus = null;
+        if (status is not null)
+        {
+            if (TodoStatusNames.TryParse(status, out var known))
+            {
+                parsedStatus = known;
+            }
+            else
+            {
+                errors["status"] = [$"must be one of {TodoStatusNames.AllowedValues}."];
+            }
+        }
+        if (userEmail is not null && (userEmail.Length > TodoLimits.UserEmailMaxLength || !TodoValidator.IsEmailAddress(userEmail)))
+        {
+            errors["userEmail"] = ["must be a valid email address."];
+        }
+
+        var pageSize = TodoLimits.DefaultPageSize;
+        if (limit is not null && (!int.TryParse(limit, NumberStyles.None, CultureInfo.InvariantCulture, out pageSize)
+            || pageSize is < 1 or > TodoLimits.MaxPageSize))
+        {
+            errors["limit"] = [$"must be a whole number from 1 to {TodoLimits.MaxPageSize}."];
+        }
+
+        Guid? cursor = null;
+        if (after is not null)
+        {
+            if (TodoIds.TryParse(after, out var id))
+            {
+                cursor = id;
+            }
+            else
+            {
+                errors["after"] = ["must be the todoId of the last todo of the previous page."];
+            }
+        }
+
+        query = errors.Count == 0 ? new TodoListQuery(parsedStatus, userEmail, pageSize, cursor) : null;
+        return query is not null;
+    }
+
+    /// <summary>The <c>Link</c> header value that points at the page after <paramref name="lastId"/>.</summary>
+    public string NextPageLink(Guid lastId)
+    {
+        var next = new QueryBuilder();
+        if (Status is { } status)
+        {
+            next.Add("status", TodoStatusNames.ToName(status));
+        }
+        if (UserEmail is not null)
+        {
+            next.Add("userEmail", UserEmail);
+        }
+        next.Add("limit", Limit.ToString(CultureInfo.InvariantCulture));
+        next.Add("after", lastId.ToString());
+        return $"</todos{next}>; rel=\"next\"";
+    }
+}

@@ -1,0 +1,25 @@
+using Microsoft.AspNetCore.Http.HttpResults;
+
+namespace Todo.Api.Todos;
+
+/// <summary>The problem details the todo endpoints answer with, besides field validation.</summary>
+public static class TodoProblems
+{
+    public static ProblemHttpResult NotFound(Guid id) => TypedResults.Problem(
+        statusCode: StatusCodes.Status404NotFound,
+        title: "Todo not found",
+        detail: $"There is no todo {id}.");
+
+    public static ProblemHttpResult PreconditionFailed(Guid id) => TypedResults.Problem(
+        statusCode: StatusCodes.Status412PreconditionFailed,
+        title: "The todo has changed",
+        detail: $"If-Match does not match the current ETag of todo {id}; read it again and retry.");
+
+    public static ProblemHttpResult KeptChanging(Guid id) => TypedResults.Problem(
+        statusCode: StatusCodes.Status409Conflict,
+        title: "The todo kept changing",
+        detail: $"Todo {id} was changed by other requests during every attempt; retry.");
+
+    public static Dictionary<string, string[]> InvalidIfMatch() =>
+        new() { ["If-Match"] = ["must be * or a list of entity tags such as \"42\"."] };
+}

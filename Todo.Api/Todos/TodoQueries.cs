@@ -1,0 +1,65 @@
+using Microsoft.AspNetCore.Http.HttpResults;
+using Microsoft.EntityFrameworkCore;
+using Todo.Api.Data;
+
+namespace Todo.Api.Todos;
+
+/// <summary>The read handlers. Their responses are cached in the shared store by <see cref="TodoCache"/>.</summary>
+public static class TodoQueries
+{
+    public static async Task<Results<Ok<TodoResponse>, ValidationProblem, ProblemHttpResult>> GetTodo(
+        string todoId, TodoDbContext db, HttpResponse response, CancellationToken cancellationToken)
+    {
+        if (!TodoIds.TryParse(todoId, out var id))
+        {
+            return TypedResults.ValidationProblem(TodoIds.InvalidError(nameof(todoId)));
+        }
+
+        var todo = await db.Todos.AsNoTracking().FirstOrDefaultAsync(t => t.Id == id, cancellationToken);
+        if (todo is null)
+        {
+            return TodoProblems.NotFound(id);
+        }
+
+        response.Headers.ETag = TodoETags.For(todo.Version);
+        return TypedResults.Ok(TodoResponse.From(todo));
+    }
+
+    /// <summary>Newest first, one page at a time; <c>Link: rel="next"</c> names the following page while there is one.</summary>
+    public static async Task<Results<Ok<List<TodoResponse>>, ValidationProblem>> ListTodos(
+        string? status, string? userEmail, string? limit, string? after,
+        TodoDbContext db, HttpResponse response, CancellationToken cancellationToken)
+    {
+        if (!TodoListQuery.TryParse(status, userEmail, limit, after, out var query, out var errors))
+        {
+            return TypedResults.ValidationProblem(errors);
+        }
+
+        var todos = db.Todos.AsNoTracking();
+        if (query.Status is { } wantedStatus)
+        {
+            todos = todos.Where(t => t.Status == wantedStatus);
+        }
+        if (query.UserEmail is { } owner)
+        {
+            todos = todos.Where(t => t.UserEmail == owner);
+        }
+        if (query.After is { } cursor)
+        {
+            todos = todos.Where(t => t.Id.CompareTo(cursor) < 0);
+        }
+
+        var page = await todos
+            .OrderByDescending(t => t.Id)
+            .Take(query.Limit + 1)
+            .Select(t => new TodoResponse(t.Id, t.Title, t.Description, t.DueDate, t.Status, t.UserEmail, t.CreatedAt, t.UpdatedAt))
+            .ToListAsync(cancellationToken);
+
+        if (page.Count > query.Limit)
+        {
+            page.RemoveAt(page.Count - 1);
+            response.Headers.Link = query.NextPageLink(page[^1].TodoId);
+        }
+        return TypedResults.Ok(page);
+    }
+}

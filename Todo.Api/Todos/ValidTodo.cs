@@ -1,0 +1,27 @@
+namespace Todo.Api.Todos;
+
+/// <summary>The writable fields of a todo after <see cref="TodoValidator"/> accepted them.</summary>
+public sealed record ValidTodo(string Title, string Description, DateTime DueDate, TodoStatus Status, string UserEmail)
+{
+    public TodoItem ToNewItem(Guid id, DateTime now) => new()
+    {
+        Id = id,
+        Title = Title,
+        Description = Description,
+        DueDate = DueDate,
+        Status = Status,
+        UserEmail = UserEmail,
+        CreatedAt = now,
+        UpdatedAt = now,
+    };
+
+    public void ApplyTo(TodoItem todo, DateTime now)
+    {
+        todo.Title = Title;
+        todo.Description = Description;
+        todo.DueDate = DueDate;
+        todo.Status = Status;
+        todo.UserEmail = UserEmail;
+        todo.UpdatedAt = now;
+    }
+}

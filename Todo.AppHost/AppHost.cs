@@ -1,0 +1,16 @@
+using Todo.AppHost;
+
+var builder = DistributedApplication.CreateBuilder(args);
+
+var localServices = builder.ResolveLocalServicesMode();
+
+var todos = builder.AddTodoDatabase(localServices);
+var cache = builder.AddTodoCache(localServices);
+
+builder.AddProject<Projects.Todo_Api>("todo-api")
+    .WithReference(todos).WaitFor(todos)
+    .WithReference(cache).WaitFor(cache)
+    .WithHttpHealthCheck("/health")
+    .WithExternalHttpEndpoints();
+
+builder.Build().Run();

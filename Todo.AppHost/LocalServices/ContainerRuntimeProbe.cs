@@ -1,0 +1,10 @@
+namespace Todo.AppHost.LocalServices;
+
+/// <summary>Finds out whether a container runtime is healthy, the way DESIGN.md §1 chooses local-services mode.</summary>
+public static class ContainerRuntimeProbe
+{
+    private static readonly TimeSpan s_timeout = TimeSpan.FromSeconds(3);
+
+    public static bool AnyRuntimeIsHealthy() =>
+        new[] { "docker", "podman" }.Any(runtime => ExternalCommand.Succeeds(runtime, ["info"], s_timeout));
+}

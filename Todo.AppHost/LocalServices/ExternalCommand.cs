@@ -1,0 +1,56 @@
+using System.Diagnostics;
+
+namespace Todo.AppHost.LocalServices;
+
+/// <summary>Runs short-lived helper programs (initdb, chown, docker info) to completion.</summary>
+public static class ExternalCommand
+{
+    public static bool Succeeds(string fileName, IEnumerable<string> arguments, TimeSpan timeout)
+    {
+        try
+        {
+            return Run(fileName, arguments, timeout).ExitCode == 0;
+        }
+        catch (Exception exception) when (exception is System.ComponentModel.Win32Exception or TimeoutException)
+        {
+            return false;
+        }
+    }
+
+    /// <summary>Runs the program and throws, with what it printed, when it fails.</summary>
+    public static void RunOrThrow(string fileName, IEnumerable<string> arguments, TimeSpan timeout)
+    {
+        var result = Run(fileName, arguments, timeout);
+        if (result.ExitCode != 0)
+        {
+            throw new InvalidOperationException(
+                $"'{fileName} {string.Join(' ', arguments)}' failed with exit code {result.ExitCode}: {result.Output.Trim()}");
+        }
+    }
+
+    private static (int ExitCode, string Output) Run(string fileName, IEnumerable<string> arguments, TimeSpan timeout)
+    {
+        var startInfo = new ProcessStartInfo(fileName)
+        {
+            RedirectStandardOutput = true,
+            RedirectStandardError = true,
+            UseShellExecute = false,
+        };
+        foreach (var argument in arguments)
+        {
+            startInfo.ArgumentList.Add(argument);
+        }
+
+        using var process = Process.Start(startInfo)
+            ?? throw new InvalidOperationException($"Could not start '{fileName}'.");
+        var output = process.StandardOutput.ReadToEndAsync();
+        var error = process.StandardError.ReadToEndAsync();
+        if (!process.WaitForExit(timeout))
+        {
+            process.Kill(entireProcessTree: true);
+            throw new TimeoutException($"'{fileName}' did not finish within {timeout.TotalSeconds} s.");
+        }
+
+        return (process.ExitCode, output.Result + error.Result);
+    }
+}

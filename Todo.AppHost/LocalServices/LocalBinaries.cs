@@ -1,0 +1,63 @@
+namespace Todo.AppHost.LocalServices;
+
+/// <summary>Locates the PostgreSQL and Redis server programs that process mode runs.</summary>
+public sealed record LocalBinaries(string PostgresBinDirectory, string RedisServer)
+{
+    public string Postgres => Path.Combine(PostgresBinDirectory, "postgres");
+
+    public string InitDb => Path.Combine(PostgresBinDirectory, "initdb");
+
+    /// <summary>Finds both servers, or throws one message naming every Debian package that is missing.</summary>
+    public static LocalBinaries Find()
+    {
+        var postgres = FindPostgresBinDirectory();
+        var redis = FindOnPath("redis-server") ?? FindOnPath("valkey-server");
+
+        var missing = new List<string>();
+        if (postgres is null)
+        {
+            missing.Add("postgresql");
+        }
+        if (redis is null)
+        {
+            missing.Add("redis-server");
+        }
+        if (missing.Count > 0)
+        {
+            throw new MissingLocalBinariesException(missing);
+        }
+
+        return new LocalBinaries(postgres!, redis!);
+    }
+
+    private static string? FindPostgresBinDirectory()
+    {
+        // Debian installs server binaries per major version, outside PATH; prefer the newest.
+        var debianLayout = Directory.Exists("/usr/lib/postgresql")
+            ? Directory.GetDirectories("/usr/lib/postgresql")
+                .Select(versionDirectory => Path.Combine(versionDirectory, "bin"))
+                .Where(IsPostgresBinDirectory)
+                .OrderByDescending(directory => int.TryParse(Path.GetFileName(Path.GetDirectoryName(directory)), out var major) ? major : 0)
+                .FirstOrDefault()
+            : null;
+
+        return debianLayout ?? (FindOnPath("postgres") is { } onPath ? Path.GetDirectoryName(onPath) : null);
+    }
+
+    private static bool IsPostgresBinDirectory(string directory) =>
+        File.Exists(Path.Combine(directory, "postgres")) && File.Exists(Path.Combine(directory, "initdb"));
+
+    private static string? FindOnPath(string program) =>
+        (Environment.GetEnvironmentVariable("PATH") ?? "")
+            .Split(Path.PathSeparator, StringSplitOptions.RemoveEmptyEntries)
+            .Select(directory => Path.Combine(directory, program))
+            .FirstOrDefault(File.Exists);
+}
+
+public sealed class MissingLocalBinariesException(IReadOnlyList<string> packages) : Exception(
+    $"PostgreSQL and Redis run as local processes because no container runtime answered, but {string.Join(" and ", packages)} " +
+    $"{(packages.Count == 1 ? "is" : "are")} not installed. Install with: sudo apt-get install -y {string.Join(' ', packages)} " +
+    "(or start Docker/Podman, or set Todo:LocalServices=containers).")
+{
+    public IReadOnlyList<string> Packages { get; } = packages;
+}

@@ -1,0 +1,68 @@
+using Aspire.Hosting.ApplicationModel;
+using Todo.AppHost.LocalServices;
+
+namespace Todo.AppHost;
+
+/// <summary>
+/// PostgreSQL and Redis for the todo service: containers, or the machine's own servers as processes.
+/// This is the one place that branches on <see cref="LocalServicesMode"/>; both branches give the API
+/// the same resource names and connection strings.
+/// </summary>
+public static class TodoInfrastructure
+{
+    public const string LocalServicesKey = "Todo:LocalServices";
+
+    /// <summary>Publishing always uses containers, so the manifest and AWS see one model.</summary>
+    public static LocalServicesMode ResolveLocalServicesMode(this IDistributedApplicationBuilder builder)
+    {
+        if (builder.ExecutionContext.IsPublishMode)
+        {
+            return LocalServicesMode.Containers;
+        }
+
+        var configured = builder.Configuration[LocalServicesKey] ?? nameof(LocalServicesMode.Auto);
+        if (!Enum.TryParse<LocalServicesMode>(configured, ignoreCase: true, out var mode) || !Enum.IsDefined(mode))
+        {
+            throw new DistributedApplicationException(
+                $"{LocalServicesKey} is '{configured}'; use auto, containers or processes.");
+        }
+
+        return mode switch
+        {
+            LocalServicesMode.Auto => ContainerRuntimeProbe.AnyRuntimeIsHealthy() ? LocalServicesMode.Containers : LocalServicesMode.Processes,
+            _ => mode,
+        };
+    }
+
+    /// <summary>The <c>postgres</c> server and its <c>todos</c> database.</summary>
+    public static IResourceBuilder<IResourceWithConnectionString> AddTodoDatabase(
+        this IDistributedApplicationBuilder builder, LocalServicesMode mode)
+    {
+        if (mode is LocalServicesMode.Containers)
+        {
+            return builder.AddPostgres("postgres").WithDataVolume().AddDatabase("todos");
+        }
+
+        var password = ParameterResourceBuilderExtensions.CreateDefaultPasswordParameter(builder, "postgres-password");
+        return builder
+            .AddPostgresProcess("postgres", LocalBinaries.Find(), LocalDirectory(builder, "postgres"), password)
+            .AddDatabase("todos");
+    }
+
+    /// <summary>The <c>cache</c> Redis server shared by every API instance.</summary>
+    public static IResourceBuilder<IResourceWithConnectionString> AddTodoCache(
+        this IDistributedApplicationBuilder builder, LocalServicesMode mode)
+    {
+        if (mode is LocalServicesMode.Containers)
+        {
+            return builder.AddRedis("cache");
+        }
+
+        // The same parameter AddRedis generates, so both modes share one stored secret.
+        var password = ParameterResourceBuilderExtensions.CreateDefaultPasswordParameter(builder, "cache-password", special: false);
+        return builder.AddRedisProcess("cache", LocalBinaries.Find(), LocalDirectory(builder, "redis"), password);
+    }
+
+    private static string LocalDirectory(IDistributedApplicationBuilder builder, string server) =>
+        Path.Combine(LocalDataDirectory.Resolve(builder.Configuration), server);
+}

@@ -1,0 +1,31 @@
+using System.Diagnostics.Metrics;
+
+namespace Todo.ServiceDefaults.OutputCaching;
+
+/// <summary>Counts what the shared output-cache store did for requests: hits, misses, failures and skips.</summary>
+public sealed class OutputCacheMetrics
+{
+    public const string MeterName = "Todo.OutputCache";
+
+    private readonly Counter<long> _hits;
+    private readonly Counter<long> _misses;
+    private readonly Counter<long> _failures;
+    private readonly Counter<long> _skipped;
+
+    public OutputCacheMetrics(IMeterFactory meterFactory)
+    {
+        var meter = meterFactory.Create(MeterName);
+        _hits = meter.CreateCounter<long>("todo.output_cache.hits", "{lookup}", "Lookups answered from the shared store.");
+        _misses = meter.CreateCounter<long>("todo.output_cache.misses", "{lookup}", "Lookups the shared store had no entry for.");
+        _failures = meter.CreateCounter<long>("todo.output_cache.failures", "{operation}", "Store operations that failed or timed out.");
+        _skipped = meter.CreateCounter<long>("todo.output_cache.skipped", "{operation}", "Store operations not attempted while the circuit was open.");
+    }
+
+    public void Hit() => _hits.Add(1);
+
+    public void Miss() => _misses.Add(1);
+
+    public void Failure(string operation) => _failures.Add(1, new KeyValuePair<string, object?>("operation", operation));
+
+    public void Skipped(string operation) => _skipped.Add(1, new KeyValuePair<string, object?>("operation", operation));
+}

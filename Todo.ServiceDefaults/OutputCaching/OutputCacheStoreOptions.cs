@@ -1,0 +1,31 @@
+using System.ComponentModel.DataAnnotations;
+
+namespace Todo.ServiceDefaults.OutputCaching;
+
+/// <summary>How the shared Redis output cache behaves, and how it gets out of the way when Redis does not answer.</summary>
+public sealed class OutputCacheStoreOptions
+{
+    public const string SectionName = "OutputCache";
+
+    /// <summary>How long a cached response lives; also the bound on staleness when an eviction cannot reach Redis.</summary>
+    [Range(typeof(TimeSpan), "00:00:01", "01:00:00")]
+    public TimeSpan EntryLifetime { get; set; } = TimeSpan.FromSeconds(60);
+
+    /// <summary>The longest a request waits for any one Redis operation before it goes on without the cache.</summary>
+    [Range(typeof(TimeSpan), "00:00:00.010", "00:00:05")]
+    public TimeSpan OperationTimeout { get; set; } = TimeSpan.FromMilliseconds(250);
+
+    /// <summary>How long the store is skipped once failures open the circuit; then one probe decides.</summary>
+    [Range(typeof(TimeSpan), "00:00:00.5", "00:05:00")]
+    public TimeSpan BreakDuration { get; set; } = TimeSpan.FromSeconds(5);
+
+    /// <summary>Failures within <see cref="SamplingDuration"/> before the circuit may open.</summary>
+    [Range(2, 1000)]
+    public int MinimumThroughput { get; set; } = 4;
+
+    [Range(typeof(TimeSpan), "00:00:01", "00:05:00")]
+    public TimeSpan SamplingDuration { get; set; } = TimeSpan.FromSeconds(10);
+
+    /// <summary>Prefix of every key the store writes, so several applications can share one Redis.</summary>
+    public string KeyPrefix { get; set; } = "todo/";
+}
