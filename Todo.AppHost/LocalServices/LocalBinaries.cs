@@ -8,10 +8,14 @@ public sealed record LocalBinaries(string PostgresBinDirectory, string RedisServ
     public string InitDb => Path.Combine(PostgresBinDirectory, "initdb");
 
     /// <summary>Finds both servers, or throws one message naming every Debian package that is missing.</summary>
-    public static LocalBinaries Find()
+    public static LocalBinaries Find() =>
+        Find("/usr/lib/postgresql", Environment.GetEnvironmentVariable("PATH") ?? "");
+
+    /// <summary>Looks in Debian's per-version PostgreSQL directories below <paramref name="postgresRoot"/>, then on <paramref name="searchPath"/>.</summary>
+    public static LocalBinaries Find(string postgresRoot, string searchPath)
     {
-        var postgres = FindPostgresBinDirectory();
-        var redis = FindOnPath("redis-server") ?? FindOnPath("valkey-server");
+        var postgres = FindPostgresBinDirectory(postgresRoot, searchPath);
+        var redis = FindOnPath("redis-server", searchPath) ?? FindOnPath("valkey-server", searchPath);
 
         var missing = new List<string>();
         if (postgres is null)
@@ -30,25 +34,25 @@ public sealed record LocalBinaries(string PostgresBinDirectory, string RedisServ
         return new LocalBinaries(postgres!, redis!);
     }
 
-    private static string? FindPostgresBinDirectory()
+    private static string? FindPostgresBinDirectory(string postgresRoot, string searchPath)
     {
         // Debian installs server binaries per major version, outside PATH; prefer the newest.
-        var debianLayout = Directory.Exists("/usr/lib/postgresql")
-            ? Directory.GetDirectories("/usr/lib/postgresql")
+        var debianLayout = Directory.Exists(postgresRoot)
+            ? Directory.GetDirectories(postgresRoot)
                 .Select(versionDirectory => Path.Combine(versionDirectory, "bin"))
                 .Where(IsPostgresBinDirectory)
                 .OrderByDescending(directory => int.TryParse(Path.GetFileName(Path.GetDirectoryName(directory)), out var major) ? major : 0)
                 .FirstOrDefault()
             : null;
 
-        return debianLayout ?? (FindOnPath("postgres") is { } onPath ? Path.GetDirectoryName(onPath) : null);
+        return debianLayout ?? (FindOnPath("postgres", searchPath) is { } onPath ? Path.GetDirectoryName(onPath) : null);
     }
 
     private static bool IsPostgresBinDirectory(string directory) =>
         File.Exists(Path.Combine(directory, "postgres")) && File.Exists(Path.Combine(directory, "initdb"));
 
-    private static string? FindOnPath(string program) =>
-        (Environment.GetEnvironmentVariable("PATH") ?? "")
+    private static string? FindOnPath(string program, string searchPath) =>
+        searchPath
             .Split(Path.PathSeparator, StringSplitOptions.RemoveEmptyEntries)
             .Select(directory => Path.Combine(directory, program))
             .FirstOrDefault(File.Exists);

@@ -1,0 +1,154 @@
+using System.Net;
+using System.Net.Http.Json;
+using System.Text;
+using Todo.Tests.Infrastructure;
+
+namespace Todo.Tests.Api;
+
+/// <summary>Bad input gets a 4xx problem that names what to fix: never a 500, never a stored row.</summary>
+[Collection(TodoSystemCollection.Name)]
+public sealed class BadInputTests(TodoSystem system)
+{
+    public static TheoryData<string, string?, string> InvalidFields => new()
+    {
+        { "title", null, "title" },
+        { "title", "", "title" },
+        { "title", "   ", "title" },
+        { "title", new string('x', 201), "title" },
+        { "title", "line\nbreak", "title" },
+        { "title", "nul\0character", "title" },
+        { "description", new string('x', 2001), "description" },
+        { "description", "bell\acharacter", "description" },
+        { "userEmail", null, "userEmail" },
+        { "userEmail", "not-an-email", "userEmail" },
+        { "userEmail", "two@@example.com", "userEmail" },
+        { "userEmail", "trailing@example.com\n", "userEmail" },
+        { "userEmail", new string('a', 250) + "@example.com", "userEmail" },
+        { "dueDate", null, "dueDate" },
+        { "dueDate", "", "dueDate" },
+        { "dueDate", "tomorrow", "dueDate" },
+        { "dueDate", "2025-02-30", "dueDate" },
+        { "dueDate", "31/12/2025", "dueDate" },
+        { "dueDate", "2025-12-31T25:00:00Z", "dueDate" },
+        { "status", "archived", "status" },
+        { "status", "PENDING", "status" },
+        { "status", "", "status" },
+    };
+
+    [Theory]
+    [MemberData(nameof(InvalidFields))]
+    public async Task An_invalid_field_returns_400_naming_it_and_stores_nothing(string field, string? value, string reported)
+    {
+        var owner = TodoTestData.NewOwner();
+        var body = TodoTestData.ValidBody(owner);
+        if (value is null)
+        {
+            body.Remove(field);
+        }
+        else
+        {
+            body[field] = value;
+        }
+
+        using var response = await system.Client.PostAsJsonAsync("/todos", body);
+
+        await response.AssertProblemAsync(HttpStatusCode.BadRequest, reported);
+        await AssertNothingStoredFor(field == "userEmail" ? null : owner);
+    }
+
+    [Fact]
+    public async Task Several_invalid_fields_are_all_reported_at_once()
+    {
+        using var response = await system.Client.PostAsJsonAsync("/todos", new { title = "", dueDate = "soon", userEmail = "nobody", status = "x" });
+
+        var problem = await response.AssertProblemAsync(HttpStatusCode.BadRequest);
+        var errors = problem.GetProperty("errors").EnumerateObject().Select(error => error.Name).Order();
+        Assert.Equal(["dueDate", "status", "title", "userEmail"], errors);
+    }
+
+    [Theory]
+    [InlineData("""{"title":"a","dueDate":"2025-12-31","userEmail":"a@example.com",""", "body")]
+    [InlineData("""{"title":"a" "dueDate":"2025-12-31"}""", "body")]
+    [InlineData("not json at all", "body")]
+    [InlineData("[]", "body")]
+    [InlineData("\"just a string\"", "body")]
+    [InlineData("""{"title":42,"dueDate":"2025-12-31","userEmail":"a@example.com"}""", "title")]
+    [InlineData("""{"title":"a","dueDate":20251231,"userEmail":"a@example.com"}""", "dueDate")]
+    [InlineData("""{"title":"a","dueDate":"2025-12-31","userEmail":["a@example.com"]}""", "userEmail")]
+    [InlineData("""{"title":"a","dueDate":"2025-12-31","userEmail":"a@example.com","priority":1}""", "priority")]
+    [InlineData("""{"title":"a","dueDate":"2025-12-31","userEmail":"a@example.com","todoId":"x"}""", "todoId")]
+    public async Task Malformed_or_mistyped_json_returns_400_naming_the_field(string json, string field)
+    {
+        using var response = await system.Client.PostAsync("/todos", new StringContent(json, Encoding.UTF8, "application/json"));
+
+        await response.AssertProblemAsync(HttpStatusCode.BadRequest, field);
+    }
+
+    [Fact]
+    public async Task An_empty_body_returns_400()
+    {
+        using var response = await system.Client.PostAsync("/todos", new StringContent("", Encoding.UTF8, "application/json"));
+
+        await response.AssertProblemAsync(HttpStatusCode.BadRequest);
+    }
+
+    [Theory]
+    [InlineData("text/plain")]
+    [InlineData("application/xml")]
+    [InlineData("application/x-www-form-urlencoded")]
+    public async Task A_body_that_is_not_json_returns_415(string contentType)
+    {
+        var json = """{"title":"a","dueDate":"2025-12-31","userEmail":"a@example.com"}""";
+
+        using var response = await system.Client.PostAsync("/todos", new StringContent(json, Encoding.UTF8, contentType));
+
+        var problem = await response.AssertProblemAsync(HttpStatusCode.UnsupportedMediaType);
+        Assert.Contains("application/json", problem.GetProperty("detail").GetString());
+    }
+
+    [Fact]
+    public async Task An_oversized_body_returns_413()
+    {
+        var body = TodoTestData.ValidBody();
+        body["description"] = new string('x', 64 * 1024);
+
+        using var response = await system.Client.PostAsJsonAsync("/todos", body);
+
+        var problem = await response.AssertProblemAsync(HttpStatusCode.RequestEntityTooLarge);
+        Assert.Contains("32768", problem.GetProperty("detail").GetString());
+    }
+
+    [Fact]
+    public async Task Json_nested_deeper_than_the_limit_returns_400()
+    {
+        var json = """{"title":"a","dueDate":"2025-12-31","userEmail":"a@example.com","x":""" + new string('[', 100) + new string(']', 100) + "}";
+
+        using var response = await system.Client.PostAsync("/todos", new StringContent(json, Encoding.UTF8, "application/json"));
+
+        await response.AssertProblemAsync(HttpStatusCode.BadRequest);
+    }
+
+    [Fact]
+    public async Task An_unknown_route_returns_404_problem_details()
+    {
+        using var response = await system.Client.GetAsync("/nothing-here");
+
+        await response.AssertProblemAsync(HttpStatusCode.NotFound);
+    }
+
+    [Fact]
+    public async Task An_unsupported_method_returns_405_problem_details()
+    {
+        using var response = await system.Client.PutAsync("/todos", JsonContent.Create(TodoTestData.ValidBody()));
+
+        await response.AssertProblemAsync(HttpStatusCode.MethodNotAllowed);
+    }
+
+    private async Task AssertNothingStoredFor(string? owner)
+    {
+        if (owner is not null)
+        {
+            Assert.Empty((await system.Client.GetFromJsonAsync<List<TodoDto>>($"/todos?userEmail={Uri.EscapeDataString(owner)}"))!);
+        }
+    }
+}

@@ -1,0 +1,110 @@
+using System.Net;
+using System.Net.Http.Json;
+using System.Text;
+using Todo.Tests.Infrastructure;
+
+namespace Todo.Tests.Api;
+
+[Collection(TodoSystemCollection.Name)]
+public sealed class PatchTodoTests(TodoSystem system)
+{
+    [Fact]
+    public async Task A_merge_patch_changes_only_the_fields_it_names()
+    {
+        var todo = await system.Client.CreateTodoAsync();
+
+        using var response = await PatchAsync(todo.TodoId, """{"status":"done","title":"Milk bought"}""");
+
+        Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+        var patched = (await response.Content.ReadFromJsonAsync<TodoDto>())!;
+        Assert.Equal(todo with { Status = "done", Title = "Milk bought", UpdatedAt = patched.UpdatedAt }, patched);
+        Assert.Equal(patched, await system.Client.GetFromJsonAsync<TodoDto>($"/todos/{todo.TodoId}"));
+    }
+
+    [Fact]
+    public async Task Null_removes_the_description()
+    {
+        var todo = await system.Client.CreateTodoAsync();
+
+        using var response = await PatchAsync(todo.TodoId, """{"description":null}""");
+
+        Assert.Equal("", (await response.Content.ReadFromJsonAsync<TodoDto>())!.Description);
+    }
+
+    [Fact]
+    public async Task Plain_application_json_is_accepted_too()
+    {
+        var todo = await system.Client.CreateTodoAsync();
+
+        using var response = await PatchAsync(todo.TodoId, """{"status":"in_progress"}""", "application/json");
+
+        Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+    }
+
+    [Theory]
+    [InlineData("""{"title":null}""", "title")]
+    [InlineData("""{"userEmail":null}""", "userEmail")]
+    [InlineData("""{"dueDate":null}""", "dueDate")]
+    [InlineData("""{"title":42}""", "title")]
+    [InlineData("""{"title":""}""", "title")]
+    [InlineData("""{"status":"archived"}""", "status")]
+    [InlineData("""{"todoId":"0191d4a2-6f1e-7c3a-9b8e-2f4d5c6b7a81"}""", "todoId")]
+    [InlineData("""["title"]""", "body")]
+    public async Task An_invalid_patch_returns_400_naming_the_field_and_changes_nothing(string patch, string field)
+    {
+        var todo = await system.Client.CreateTodoAsync();
+
+        using var response = await PatchAsync(todo.TodoId, patch);
+
+        await response.AssertProblemAsync(HttpStatusCode.BadRequest, field);
+        Assert.Equal(todo, await system.Client.GetFromJsonAsync<TodoDto>($"/todos/{todo.TodoId}"));
+    }
+
+    [Fact]
+    public async Task Patching_with_a_stale_etag_returns_412()
+    {
+        using var created = await system.Client.PostAsJsonAsync("/todos", TodoTestData.ValidBody());
+        var todo = (await created.Content.ReadFromJsonAsync<TodoDto>())!;
+        (await PatchAsync(todo.TodoId, """{"title":"First"}""")).Dispose();
+
+        using var response = await PatchAsync(todo.TodoId, """{"title":"Second"}""", ifMatch: created.Headers.ETag!.Tag);
+
+        await response.AssertProblemAsync(HttpStatusCode.PreconditionFailed);
+    }
+
+    [Fact]
+    public async Task Patching_an_unknown_todo_returns_404()
+    {
+        using var response = await PatchAsync(Guid.CreateVersion7(), """{"title":"x"}""");
+
+        await response.AssertProblemAsync(HttpStatusCode.NotFound);
+    }
+
+    [Fact]
+    public async Task Concurrent_patches_of_different_fields_are_all_kept()
+    {
+        var todo = await system.Client.CreateTodoAsync();
+
+        var responses = await Task.WhenAll(
+            PatchAsync(todo.TodoId, """{"title":"New title"}"""),
+            PatchAsync(todo.TodoId, """{"status":"done"}"""),
+            PatchAsync(todo.TodoId, """{"description":"New description"}"""));
+
+        Assert.All(responses, response => Assert.Equal(HttpStatusCode.OK, response.StatusCode));
+        var final = (await system.Client.GetFromJsonAsync<TodoDto>($"/todos/{todo.TodoId}"))!;
+        Assert.Equal(("New title", "done", "New description"), (final.Title, final.Status, final.Description));
+    }
+
+    private Task<HttpResponseMessage> PatchAsync(Guid id, string json, string contentType = "application/merge-patch+json", string? ifMatch = null)
+    {
+        var request = new HttpRequestMessage(HttpMethod.Patch, $"/todos/{id}")
+        {
+            Content = new StringContent(json, Encoding.UTF8, contentType),
+        };
+        if (ifMatch is not null)
+        {
+            request.Headers.TryAddWithoutValidation("If-Match", ifMatch);
+        }
+        return system.Client.SendAsync(request);
+    }
+}

@@ -1,0 +1,44 @@
+using System.Net;
+using System.Net.Http.Json;
+using Aspire.Hosting;
+using Aspire.Hosting.Testing;
+using Microsoft.Extensions.DependencyInjection;
+using Todo.Tests.Infrastructure;
+
+namespace Todo.Tests.AppHost;
+
+/// <summary>The whole model, started through Aspire.Hosting.Testing as <c>dotnet run --project Todo.AppHost</c> starts it.</summary>
+[Trait("Category", "AppHost")]
+public sealed class AppHostTests
+{
+    [Fact]
+    public async Task The_model_starts_every_resource_healthy_and_the_api_serves_through_it()
+    {
+        await using var system = await TodoServers.StartAsync();
+
+        var model = system.App.Services.GetRequiredService<DistributedApplicationModel>();
+        Assert.Subset(model.Resources.Select(resource => resource.Name).ToHashSet(), ["postgres", "todos", "cache", "todo-api"]);
+        using var client = system.App.CreateHttpClient("todo-api");
+        var created = await client.CreateTodoAsync();
+        Assert.Equal(created, await client.GetFromJsonAsync<TodoDto>($"/todos/{created.TodoId}"));
+        using var health = await client.GetAsync("/health");
+        Assert.Equal(HttpStatusCode.OK, health.StatusCode);
+    }
+
+    [Fact]
+    public async Task Todos_survive_stopping_and_starting_the_app_host_again()
+    {
+        var first = await TodoServers.StartAsync();
+        TodoDto created;
+        using (var client = first.App.CreateHttpClient("todo-api"))
+        {
+            created = await client.CreateTodoAsync();
+        }
+        await first.StopAllAsync();
+
+        await using var second = await TodoServers.RestartAsync(first.DataDirectory);
+        using var again = second.App.CreateHttpClient("todo-api");
+
+        Assert.Equal(created, await again.GetFromJsonAsync<TodoDto>($"/todos/{created.TodoId}"));
+    }
+}

@@ -1,0 +1,96 @@
+using Aspire.Hosting;
+using Aspire.Hosting.ApplicationModel;
+using Aspire.Hosting.Testing;
+using Microsoft.Extensions.DependencyInjection;
+using Todo.AppHost.LocalServices;
+
+namespace Todo.Tests.Infrastructure;
+
+/// <summary>
+/// Runs resources of the real AppHost model for tests: the same PostgreSQL and Redis that
+/// <c>dotnet run --project Todo.AppHost</c> starts (containers or local processes), each set in a throwaway data directory.
+/// </summary>
+public sealed class TodoServers : IAsyncDisposable
+{
+    public static readonly TimeSpan StartTimeout = TimeSpan.FromMinutes(3);
+
+    private readonly DistributedApplication _app;
+    private readonly DirectoryInfo _dataDirectory;
+
+    private TodoServers(DistributedApplication app, DirectoryInfo dataDirectory)
+    {
+        _app = app;
+        _dataDirectory = dataDirectory;
+    }
+
+    public DistributedApplication App => _app;
+
+    public DirectoryInfo DataDirectory => _dataDirectory;
+
+    /// <summary>Starts the AppHost model in a new data directory, keeping only <paramref name="resources"/> (all when empty).</summary>
+    public static Task<TodoServers> StartAsync(params string[] resources) =>
+        StartAsync(Directory.CreateTempSubdirectory("todo-tests-"), resources);
+
+    /// <summary>Starts the AppHost model again on the data a previous run left in <paramref name="dataDirectory"/>.</summary>
+    public static Task<TodoServers> RestartAsync(DirectoryInfo dataDirectory) =>
+        StartAsync(dataDirectory, []);
+
+    private static async Task<TodoServers> StartAsync(DirectoryInfo dataDirectory, string[] resources)
+    {
+        using var timeout = new CancellationTokenSource(StartTimeout);
+        var builder = await DistributedApplicationTestingBuilder.CreateAsync<Projects.Todo_AppHost>(
+            [$"--{LocalDataDirectory.ConfigurationKey}={dataDirectory.FullName}"], timeout.Token);
+
+        var unwanted = builder.Resources
+            .Where(resource => resource is not ParameterResource && resources.Length > 0 && !resources.Contains(resource.Name))
+            .ToList();
+        unwanted.ForEach(resource => builder.Resources.Remove(resource));
+
+        var app = await builder.BuildAsync(timeout.Token);
+        await app.StartAsync(timeout.Token);
+        // Servers and projects; not the helpers Aspire adds beside them (a project's rebuilder, say).
+        foreach (var resource in builder.Resources.Where(resource => resource is IResourceWithConnectionString or ProjectResource))
+        {
+            await app.ResourceNotifications.WaitForResourceHealthyAsync(resource.Name, timeout.Token);
+        }
+        return new TodoServers(app, dataDirectory);
+    }
+
+    public async Task<string> ConnectionStringAsync(string resource) =>
+        await _app.GetConnectionStringAsync(resource) ?? throw new InvalidOperationException($"'{resource}' has no connection string.");
+
+    public Task StopAsync(string resource) => RunCommandAsync(resource, KnownResourceCommands.StopCommand);
+
+    public async Task StartAgainAsync(string resource)
+    {
+        await RunCommandAsync(resource, KnownResourceCommands.StartCommand);
+        using var timeout = new CancellationTokenSource(StartTimeout);
+        await _app.ResourceNotifications.WaitForResourceHealthyAsync(resource, timeout.Token);
+    }
+
+    private async Task RunCommandAsync(string resource, string command)
+    {
+        var result = await _app.Services.GetRequiredService<ResourceCommandService>()
+            .ExecuteCommandAsync(resource, command).WaitAsync(StartTimeout);
+        if (!result.Success)
+        {
+            throw new InvalidOperationException($"'{command}' on '{resource}' failed: {result.Message}");
+        }
+    }
+
+    /// <summary>Stops every resource and keeps the data directory, for a <see cref="RestartAsync"/>.</summary>
+    public async Task StopAllAsync()
+    {
+        await _app.StopAsync().WaitAsync(StartTimeout);
+        await _app.DisposeAsync();
+    }
+
+    public async ValueTask DisposeAsync()
+    {
+        await StopAllAsync();
+        if (_dataDirectory.Exists)
+        {
+            _dataDirectory.Delete(recursive: true);
+        }
+    }
+}
