@@ -1,6 +1,7 @@
 using System.Net;
 using System.Net.Http.Json;
 using Aspire.Hosting;
+using Aspire.Hosting.ApplicationModel;
 using Aspire.Hosting.Testing;
 using Microsoft.Extensions.DependencyInjection;
 using Todo.Tests.Infrastructure;
@@ -17,7 +18,7 @@ public sealed class AppHostTests
         await using var system = await TodoServers.StartAsync();
 
         var model = system.App.Services.GetRequiredService<DistributedApplicationModel>();
-        Assert.Subset(model.Resources.Select(resource => resource.Name).ToHashSet(), ["postgres", "todos", "cache", "todo-api"]);
+        Assert.Subset(model.Resources.Select(resource => resource.Name).ToHashSet(), new HashSet<string> { "postgres", "todos", "cache", "todo-api" });
         using var client = system.App.CreateHttpClient("todo-api");
         var created = await client.CreateTodoAsync();
         Assert.Equal(created, await client.GetFromJsonAsync<TodoDto>($"/todos/{created.TodoId}"));
