@@ -17,21 +17,26 @@ public static class ExternalCommand
         }
     }
 
-    /// <summary>Runs the program and throws, with what it printed, when it fails.</summary>
-    public static void RunOrThrow(string fileName, IEnumerable<string> arguments, TimeSpan timeout)
+    /// <summary>
+    /// Runs the program, feeding it <paramref name="standardInput"/> if given, and throws when it fails: with what it
+    /// printed, unless it was given input, which it may echo and which may be secret.
+    /// </summary>
+    public static void RunOrThrow(string fileName, IEnumerable<string> arguments, TimeSpan timeout, string? standardInput = null)
     {
-        var result = Run(fileName, arguments, timeout);
+        var result = Run(fileName, arguments, timeout, standardInput);
         if (result.ExitCode != 0)
         {
+            var output = standardInput is null ? $": {result.Output.Trim()}" : ".";
             throw new InvalidOperationException(
-                $"'{fileName} {string.Join(' ', arguments)}' failed with exit code {result.ExitCode}: {result.Output.Trim()}");
+                $"'{fileName} {string.Join(' ', arguments)}' failed with exit code {result.ExitCode}{output}");
         }
     }
 
-    private static (int ExitCode, string Output) Run(string fileName, IEnumerable<string> arguments, TimeSpan timeout)
+    private static (int ExitCode, string Output) Run(string fileName, IEnumerable<string> arguments, TimeSpan timeout, string? standardInput = null)
     {
         var startInfo = new ProcessStartInfo(fileName)
         {
+            RedirectStandardInput = standardInput is not null,
             RedirectStandardOutput = true,
             RedirectStandardError = true,
             UseShellExecute = false,
@@ -43,6 +48,11 @@ public static class ExternalCommand
 
         using var process = Process.Start(startInfo)
             ?? throw new InvalidOperationException($"Could not start '{fileName}'.");
+        if (standardInput is not null)
+        {
+            process.StandardInput.Write(standardInput);
+            process.StandardInput.Close();
+        }
         var output = process.StandardOutput.ReadToEndAsync();
         var error = process.StandardError.ReadToEndAsync();
         if (!process.WaitForExit(timeout))

@@ -1,37 +1,63 @@
+using System.Security.Cryptography;
+using System.Text;
 using Npgsql;
 
 namespace Todo.AppHost.LocalServices;
 
-/// <summary>The on-disk side of a process-mode PostgreSQL: initialised once, reused on every later start.</summary>
+/// <summary>
+/// The on-disk side of a process-mode PostgreSQL: initialised once, reused on every later start, and kept in step
+/// with the password parameter (which lives in the AppHost's user secrets and can be reset there).
+/// </summary>
 internal static class PostgresCluster
 {
-    private static readonly TimeSpan s_initDbTimeout = TimeSpan.FromMinutes(2);
+    private static readonly TimeSpan s_commandTimeout = TimeSpan.FromMinutes(2);
 
     public static async Task EnsureInitializedAsync(PostgresProcessResource server, LocalBinaries binaries, CancellationToken cancellationToken)
     {
-        if (File.Exists(Path.Combine(server.ClusterDirectory, "PG_VERSION")))
+        var password = await server.PasswordParameter.GetValueAsync(cancellationToken)
+            ?? throw new InvalidOperationException($"The parameter '{server.PasswordParameter.Name}' has no value.");
+        var marker = Path.Combine(server.WorkingDirectory, "password.sha256");
+        var fingerprint = Convert.ToHexString(SHA256.HashData(Encoding.UTF8.GetBytes(password)));
+
+        if (!File.Exists(Path.Combine(server.ClusterDirectory, "PG_VERSION")))
         {
-            return;
+            await InitializeAsync(server, binaries, password, cancellationToken);
+        }
+        else if (!File.Exists(marker) || await File.ReadAllTextAsync(marker, cancellationToken) != fingerprint)
+        {
+            SetPassword(server, binaries, password);
         }
 
+        await FilePermissions.WriteSecretFileAsync(marker, fingerprint, cancellationToken);
+    }
+
+    private static async Task InitializeAsync(PostgresProcessResource server, LocalBinaries binaries, string password, CancellationToken cancellationToken)
+    {
         Directory.CreateDirectory(server.WorkingDirectory);
         var passwordFile = Path.Combine(server.WorkingDirectory, "initdb-password");
         try
         {
-            var password = await server.PasswordParameter.GetValueAsync(cancellationToken)
-                ?? throw new InvalidOperationException($"The parameter '{server.PasswordParameter.Name}' has no value.");
             await FilePermissions.WriteSecretFileAsync(passwordFile, password, cancellationToken);
             OperatingSystemUser.HandToPostgresAccount(server.WorkingDirectory);
 
             var (fileName, arguments) = OperatingSystemUser.AsPostgresAccount(binaries.InitDb,
                 "-D", server.ClusterDirectory, "-U", PostgresProcessResource.UserName, $"--pwfile={passwordFile}",
                 "--auth-host=scram-sha-256", "--auth-local=scram-sha-256", "--encoding=UTF8", "--no-locale");
-            ExternalCommand.RunOrThrow(fileName, arguments, s_initDbTimeout);
+            ExternalCommand.RunOrThrow(fileName, arguments, s_commandTimeout);
         }
         finally
         {
             File.Delete(passwordFile);
         }
+    }
+
+    /// <summary>Sets a new password on the stopped cluster, through single-user mode: no connection, no old password.</summary>
+    private static void SetPassword(PostgresProcessResource server, LocalBinaries binaries, string password)
+    {
+        var (fileName, arguments) = OperatingSystemUser.AsPostgresAccount(binaries.Postgres,
+            "--single", "-D", server.ClusterDirectory, "postgres");
+        var statement = $"ALTER ROLE {PostgresProcessResource.UserName} WITH PASSWORD '{password.Replace("'", "''", StringComparison.Ordinal)}';\n";
+        ExternalCommand.RunOrThrow(fileName, arguments, s_commandTimeout, standardInput: statement);
     }
 
     public static async Task CreateDatabasesAsync(PostgresProcessResource server, CancellationToken cancellationToken)

@@ -27,7 +27,7 @@ public sealed class AppHostTests
     }
 
     [Fact]
-    public async Task Todos_survive_stopping_and_starting_the_app_host_again()
+    public async Task Todos_survive_an_app_host_restart_even_when_the_generated_password_changed()
     {
         var first = await TodoServers.StartAsync();
         TodoDto created;

@@ -1,3 +1,4 @@
+using System.Security.Cryptography;
 using Aspire.Hosting;
 using Aspire.Hosting.ApplicationModel;
 using Aspire.Hosting.Testing;
@@ -31,15 +32,21 @@ public sealed class TodoServers : IAsyncDisposable
     public static Task<TodoServers> StartAsync(params string[] resources) =>
         StartAsync(Directory.CreateTempSubdirectory("todo-tests-"), resources);
 
-    /// <summary>Starts the AppHost model again on the data a previous run left in <paramref name="dataDirectory"/>.</summary>
+    /// <summary>Starts the AppHost model again, with new passwords, on the data a previous run left in <paramref name="dataDirectory"/>.</summary>
     public static Task<TodoServers> RestartAsync(DirectoryInfo dataDirectory) =>
         StartAsync(dataDirectory, []);
 
     private static async Task<TodoServers> StartAsync(DirectoryInfo dataDirectory, string[] resources)
     {
         using var timeout = new CancellationTokenSource(StartTimeout);
+        // Fresh passwords each start: the developer's user secrets stay untouched, and a restart proves the
+        // cluster follows a changed password.
         var builder = await DistributedApplicationTestingBuilder.CreateAsync<Projects.Todo_AppHost>(
-            [$"--{LocalDataDirectory.ConfigurationKey}={dataDirectory.FullName}"], timeout.Token);
+            [
+                $"--{LocalDataDirectory.ConfigurationKey}={dataDirectory.FullName}",
+                $"--Parameters:postgres-password={RandomNumberGenerator.GetHexString(24)}",
+                $"--Parameters:cache-password={RandomNumberGenerator.GetHexString(24)}",
+            ], timeout.Token);
 
         var unwanted = builder.Resources
             .Where(resource => resource is not ParameterResource && resources.Length > 0 && !resources.Contains(resource.Name))

@@ -1,0 +1,20 @@
+#!/usr/bin/env bash
+# Installs PostgreSQL and Redis from Debian where they are missing and no container runtime answers:
+# the AppHost (and the tests, which start servers the same way) then run them as local processes.
+set -euo pipefail
+
+mode="${Todo__LocalServices:-auto}"
+if [ "$mode" != "processes" ] && { timeout 5 docker info >/dev/null 2>&1 || timeout 5 podman info >/dev/null 2>&1; }; then
+  exit 0 # containers will be used
+fi
+
+missing=()
+compgen -G "/usr/lib/postgresql/*/bin/postgres" >/dev/null || command -v postgres >/dev/null || missing+=(postgresql)
+command -v redis-server >/dev/null || command -v valkey-server >/dev/null || missing+=(redis-server)
+[ ${#missing[@]} -eq 0 ] && exit 0
+
+sudo=""
+[ "$(id -u)" -eq 0 ] || sudo="sudo"
+echo "Installing ${missing[*]} (PostgreSQL and Redis run as local processes: no container runtime answered)..."
+$sudo apt-get update -qq
+DEBIAN_FRONTEND=noninteractive $sudo apt-get install -y -qq --no-install-recommends "${missing[@]}" >/dev/null
