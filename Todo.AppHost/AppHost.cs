@@ -1,3 +1,4 @@
+using Aspire.Hosting.ApplicationModel;
 using Todo.AppHost;
 
 var builder = DistributedApplication.CreateBuilder(args);
@@ -8,6 +9,7 @@ var todos = builder.AddTodoDatabase(localServices);
 var cache = builder.AddTodoCache(localServices);
 
 builder.AddProject<Projects.Todo_Api>("todo-api")
+    .WithReferenceEnvironment(ReferenceEnvironmentInjectionFlags.ConnectionString)
     .WithReference(todos).WaitFor(todos)
     .WithReference(cache).WaitFor(cache)
     .WithHttpHealthCheck("/health")

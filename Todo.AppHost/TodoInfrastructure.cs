@@ -40,7 +40,8 @@ public static class TodoInfrastructure
     {
         if (mode is LocalServicesMode.Containers)
         {
-            return builder.AddPostgres("postgres").WithDataVolume().AddDatabase("todos");
+            // A fixed volume name: the default one hashes the AppHost's path into the manifest.
+            return builder.AddPostgres("postgres").WithDataVolume("todo-postgres-data").AddDatabase("todos");
         }
 
         var password = ParameterResourceBuilderExtensions.CreateDefaultPasswordParameter(builder, "postgres-password");

@@ -1,0 +1,147 @@
+using System.Globalization;
+using Amazon.CDK;
+using Amazon.CDK.AWS.ApplicationAutoScaling;
+using Amazon.CDK.AWS.CertificateManager;
+using Amazon.CDK.AWS.EC2;
+using Amazon.CDK.AWS.ECS;
+using Amazon.CDK.AWS.ECS.Patterns;
+using Amazon.CDK.AWS.ElasticLoadBalancingV2;
+using Amazon.CDK.AWS.Logs;
+using Amazon.CDK.AWS.SecretsManager;
+using Constructs;
+using Todo.Aws.Manifest;
+using EcsSecret = Amazon.CDK.AWS.ECS.Secret;
+using HealthCheck = Amazon.CDK.AWS.ElasticLoadBalancingV2.HealthCheck;
+
+namespace Todo.Aws.Stacks;
+
+/// <summary>
+/// A project of the manifest as an ECS Fargate service behind an Application Load Balancer (internet-facing when a
+/// binding is external): health-checked on <c>/alive</c>, rolled back by the deployment circuit breaker, scaled on
+/// CPU, memory and requests per target, logging to a log group kept a month. Its environment is the manifest's, with
+/// references resolved; every value that holds a secret is injected from Secrets Manager.
+/// </summary>
+public sealed class ServiceStack : Stack, IAwsTarget
+{
+    /// <summary>Where ASP.NET Core listens in Microsoft's container images.</summary>
+    public const int ContainerPort = 8080;
+
+    private readonly string _name;
+    private readonly ApplicationLoadBalancedFargateService _service;
+
+    public ServiceStack(Construct scope, string id, NetworkStack network, ImagesStack images, ManifestResource project,
+        string imageTag, ReferenceResolver resolver, TodoAwsOptions options, IStackProps props) : base(scope, id, props)
+    {
+        _name = project.Name;
+        var environment = new Dictionary<string, string>(StringComparer.Ordinal);
+        var secrets = new Dictionary<string, EcsSecret>(StringComparer.Ordinal);
+        foreach (var (variable, value) in project.Environment)
+        {
+            var resolved = resolver.Resolve(value, resource => resource == _name ? this : null);
+            if (!resolved.IsSecret)
+            {
+                environment[variable] = resolved.Text;
+                continue;
+            }
+            var secret = resolved.WholeSecret ?? new Amazon.CDK.AWS.SecretsManager.Secret(this, $"{variable}-secret", new SecretProps
+            {
+                SecretName = $"{options.AppName}/{_name}/{variable}",
+                Description = $"{variable} of '{_name}', composed by CloudFormation from other secrets.",
+                SecretStringValue = SecretValue.UnsafePlainText(resolved.Text),
+            });
+            secrets[variable] = EcsSecret.FromSecretsManager(secret);
+        }
+
+        var logs = new LogGroup(this, "Logs", new LogGroupProps
+        {
+            LogGroupName = $"/ecs/{options.AppName}/{_name}",
+            Retention = RetentionDays.ONE_MONTH,
+            RemovalPolicy = RemovalPolicy.DESTROY,
+        });
+        var secure = options.CertificateArn is not null;
+        _service = new ApplicationLoadBalancedFargateService(this, "Service", new ApplicationLoadBalancedFargateServiceProps
+        {
+            Cluster = new Cluster(this, "Cluster", new ClusterProps { Vpc = network.Vpc, ContainerInsights = true }),
+            ServiceName = $"{options.AppName}-{_name}",
+            Cpu = options.Cpu,
+            MemoryLimitMiB = options.MemoryMiB,
+            DesiredCount = options.DesiredCount,
+            RuntimePlatform = new RuntimePlatform
+            {
+                CpuArchitecture = CpuArchitecture.X86_64,
+                OperatingSystemFamily = OperatingSystemFamily.LINUX,
+            },
+            PublicLoadBalancer = project.Bindings.Values.Any(binding => binding.External),
+            TaskSubnets = new SubnetSelection { SubnetType = network.TaskSubnetType },
+            AssignPublicIp = network.TaskSubnetType == SubnetType.PUBLIC,
+            CircuitBreaker = new DeploymentCircuitBreaker { Enable = true, Rollback = true },
+            MinHealthyPercent = 100,
+            MaxHealthyPercent = 200,
+            HealthCheckGracePeriod = Duration.Seconds(30),
+            Protocol = secure ? ApplicationProtocol.HTTPS : ApplicationProtocol.HTTP,
+            Certificate = secure ? Certificate.FromCertificateArn(this, "Certificate", options.CertificateArn!) : null,
+            RedirectHTTP = secure,
+            TaskImageOptions = new ApplicationLoadBalancedTaskImageOptions
+            {
+                Image = ContainerImage.FromEcrRepository(images.RepositoryOf(_name), imageTag),
+                ContainerName = _name,
+                ContainerPort = ContainerPort,
+                Environment = environment,
+                Secrets = secrets,
+                LogDriver = LogDriver.AwsLogs(new AwsLogDriverProps { LogGroup = logs, StreamPrefix = _name }),
+            },
+        });
+
+        _service.TargetGroup.ConfigureHealthCheck(new HealthCheck
+        {
+            Path = "/alive",
+            HealthyHttpCodes = "200",
+            Interval = Duration.Seconds(10),
+            Timeout = Duration.Seconds(5),
+            HealthyThresholdCount = 2,
+            UnhealthyThresholdCount = 3,
+        });
+        _service.TargetGroup.SetAttribute("deregistration_delay.timeout_seconds", "15");
+
+        var scaling = _service.Service.AutoScaleTaskCount(new EnableScalingProps
+        {
+            MinCapacity = options.MinTasks,
+            MaxCapacity = options.MaxTasks,
+        });
+        scaling.ScaleOnCpuUtilization("Cpu", new CpuUtilizationScalingProps { TargetUtilizationPercent = options.CpuTargetPercent });
+        scaling.ScaleOnMemoryUtilization("Memory", new MemoryUtilizationScalingProps { TargetUtilizationPercent = options.MemoryTargetPercent });
+        scaling.ScaleOnRequestCount("Requests", new RequestCountScalingProps
+        {
+            RequestsPerTarget = options.RequestsPerTarget,
+            TargetGroup = _service.TargetGroup,
+        });
+
+        _ = new CfnOutput(this, "ServiceUrl", new CfnOutputProps
+        {
+            Value = Url,
+            Description = $"The URL of '{_name}'.",
+        });
+    }
+
+    /// <summary>The security group of the running tasks, for the resources they must reach.</summary>
+    public ISecurityGroup Tasks => _service.Service.Connections.SecurityGroups[0];
+
+    private string Url => $"{(_service.Certificate is null ? "http" : "https")}://{_service.LoadBalancer.LoadBalancerDnsName}";
+
+    public ResolvedValue Resolve(string path)
+    {
+        var segments = path.Split('.');
+        return segments switch
+        {
+            ["bindings", _, "targetPort"] => ResolvedValue.Plain(ContainerPort.ToString(CultureInfo.InvariantCulture)),
+            ["bindings", _, "host"] => ResolvedValue.Plain(_service.LoadBalancer.LoadBalancerDnsName),
+            ["bindings", _, "port"] => ResolvedValue.Plain(_service.Certificate is null ? "80" : "443"),
+            ["bindings", _, "url"] => ResolvedValue.Plain(Url),
+            _ => throw AwsTargets.UnknownPath(_name, path),
+        };
+    }
+
+    public void AllowFrom(ISecurityGroup client, Construct clientScope, string clientName) =>
+        AwsTargets.AllowIngress(clientScope, _service.LoadBalancer.Connections.SecurityGroups[0], client,
+            _service.Certificate is null ? 80 : 443, $"{_name} from {clientName}");
+}

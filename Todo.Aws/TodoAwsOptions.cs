@@ -1,0 +1,155 @@
+using System.Globalization;
+using System.Text.Json;
+using Constructs;
+
+namespace Todo.Aws;
+
+public enum DatabaseMode { Serverless, Provisioned }
+
+public enum CacheMode { Serverless, Nodes }
+
+public enum CacheEngine { Valkey, Redis }
+
+/// <summary>
+/// Every deployment switch, read from CDK context (<c>cdk.json</c> or <c>-c key=value</c>). Defaults fill only what the
+/// user did not set; README's "Deploy to AWS" lists each key.
+/// </summary>
+public sealed record TodoAwsOptions
+{
+    public string AppName { get; init; } = "todo";
+    public string ManifestPath { get; init; } = "aspire-manifest.json";
+    public string Region { get; init; } = "us-east-1";
+    public string? Account { get; init; }
+    public IReadOnlyList<string> AvailabilityZones { get; init; } = [];
+    public int NatGateways { get; init; } = 1;
+
+    public DatabaseMode DatabaseMode { get; init; } = DatabaseMode.Serverless;
+    public string DatabaseEngineVersion { get; init; } = "16.6";
+    public string DatabaseInstanceClass { get; init; } = "t4g.medium";
+    public double DatabaseMinCapacity { get; init; } = 0.5;
+    public double DatabaseMaxCapacity { get; init; } = 4;
+
+    public CacheMode CacheMode { get; init; } = CacheMode.Serverless;
+    public CacheEngine CacheEngine { get; init; } = CacheEngine.Valkey;
+    public string CacheNodeType { get; init; } = "cache.t4g.micro";
+    public int CacheNodes { get; init; } = 2;
+
+    public int DesiredCount { get; init; } = 2;
+    public int MinTasks { get; init; } = 2;
+    public int MaxTasks { get; init; } = 10;
+    public int Cpu { get; init; } = 512;
+    public int MemoryMiB { get; init; } = 1024;
+    public int CpuTargetPercent { get; init; } = 60;
+    public int MemoryTargetPercent { get; init; } = 60;
+    public int RequestsPerTarget { get; init; } = 6000;
+    public string? CertificateArn { get; init; }
+
+    public string ImageRepository { get; init; } = "todo";
+    public string? ImageTag { get; init; }
+
+    public IReadOnlyList<string> Zones => AvailabilityZones.Count > 0 ? AvailabilityZones : [$"{Region}a", $"{Region}b"];
+
+    public static TodoAwsOptions FromContext(Node node)
+    {
+        var defaults = new TodoAwsOptions();
+        var context = new Context(node);
+        return new TodoAwsOptions
+        {
+            AppName = context.String("appName") ?? defaults.AppName,
+            ManifestPath = context.String("manifest") ?? defaults.ManifestPath,
+            Region = context.String("region") ?? Environment.GetEnvironmentVariable("CDK_DEFAULT_REGION") ?? defaults.Region,
+            Account = context.String("account") ?? Environment.GetEnvironmentVariable("CDK_DEFAULT_ACCOUNT"),
+            AvailabilityZones = context.List("availabilityZones") ?? defaults.AvailabilityZones,
+            NatGateways = context.Int("natGateways", 0, 2) ?? defaults.NatGateways,
+            DatabaseMode = context.Enum<DatabaseMode>("databaseMode") ?? defaults.DatabaseMode,
+            DatabaseEngineVersion = context.String("databaseEngineVersion") ?? defaults.DatabaseEngineVersion,
+            DatabaseInstanceClass = context.String("databaseInstanceClass") ?? defaults.DatabaseInstanceClass,
+            DatabaseMinCapacity = context.Double("databaseMinCapacity", 0, 256) ?? defaults.DatabaseMinCapacity,
+            DatabaseMaxCapacity = context.Double("databaseMaxCapacity", 1, 256) ?? defaults.DatabaseMaxCapacity,
+            CacheMode = context.Enum<CacheMode>("cacheMode") ?? defaults.CacheMode,
+            CacheEngine = context.Enum<CacheEngine>("cacheEngine") ?? defaults.CacheEngine,
+            CacheNodeType = context.String("cacheNodeType") ?? defaults.CacheNodeType,
+            CacheNodes = context.Int("cacheNodes", 1, 6) ?? defaults.CacheNodes,
+            DesiredCount = context.Int("desiredCount", 1, 100) ?? defaults.DesiredCount,
+            MinTasks = context.Int("minTasks", 1, 100) ?? defaults.MinTasks,
+            MaxTasks = context.Int("maxTasks", 1, 1000) ?? defaults.MaxTasks,
+            Cpu = context.Int("cpu", 256, 16384) ?? defaults.Cpu,
+            MemoryMiB = context.Int("memoryMiB", 512, 122880) ?? defaults.MemoryMiB,
+            CpuTargetPercent = context.Int("cpuTargetPercent", 10, 95) ?? defaults.CpuTargetPercent,
+            MemoryTargetPercent = context.Int("memoryTargetPercent", 10, 95) ?? defaults.MemoryTargetPercent,
+            RequestsPerTarget = context.Int("requestsPerTarget", 1, 1_000_000) ?? defaults.RequestsPerTarget,
+            CertificateArn = context.String("certificateArn"),
+            ImageRepository = context.String("imageRepository") ?? defaults.ImageRepository,
+            ImageTag = context.String("imageTag"),
+        }.Validated();
+    }
+
+    private TodoAwsOptions Validated()
+    {
+        if (MinTasks > MaxTasks || DesiredCount < MinTasks || DesiredCount > MaxTasks)
+        {
+            throw new ArgumentException($"Context needs minTasks ≤ desiredCount ≤ maxTasks; got {MinTasks}, {DesiredCount}, {MaxTasks}.");
+        }
+        if (DatabaseMinCapacity > DatabaseMaxCapacity)
+        {
+            throw new ArgumentException($"Context needs databaseMinCapacity ≤ databaseMaxCapacity; got {DatabaseMinCapacity} and {DatabaseMaxCapacity}.");
+        }
+        if (Zones.Count < 2)
+        {
+            throw new ArgumentException("Context availabilityZones must name at least two zones.");
+        }
+        return this;
+    }
+
+    /// <summary>Reads context values that arrive as JSON from cdk.json or as strings from <c>-c key=value</c>.</summary>
+    private sealed class Context(Node node)
+    {
+        public string? String(string key) => node.TryGetContext(key) switch
+        {
+            null => null,
+            string text when text.Length == 0 => null,
+            var value => Convert.ToString(value, CultureInfo.InvariantCulture),
+        };
+
+        public IReadOnlyList<string>? List(string key) => node.TryGetContext(key) switch
+        {
+            null => null,
+            string text when text.TrimStart().StartsWith('[') => JsonSerializer.Deserialize<string[]>(text),
+            string text => text.Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries),
+            object[] items => items.Select(item => Convert.ToString(item, CultureInfo.InvariantCulture)!).ToArray(),
+            var other => throw new ArgumentException($"Context {key} must be a list of strings, not {other}."),
+        };
+
+        public int? Int(string key, int min, int max) => Double(key, min, max) switch
+        {
+            null => null,
+            var value when value == Math.Floor(value.Value) => (int)value,
+            _ => throw new ArgumentException($"Context {key} must be a whole number."),
+        };
+
+        public double? Double(string key, double min, double max)
+        {
+            if (String(key) is not { } text)
+            {
+                return null;
+            }
+            if (!double.TryParse(text, NumberStyles.Float, CultureInfo.InvariantCulture, out var value) || value < min || value > max)
+            {
+                throw new ArgumentException($"Context {key} must be a number from {min} to {max}; got '{text}'.");
+            }
+            return value;
+        }
+
+        public TEnum? Enum<TEnum>(string key) where TEnum : struct, System.Enum
+        {
+            if (String(key) is not { } text)
+            {
+                return null;
+            }
+            return System.Enum.TryParse<TEnum>(text, ignoreCase: true, out var value) && System.Enum.IsDefined(value)
+                ? value
+                : throw new ArgumentException(
+                    $"Context {key} must be one of {string.Join(", ", System.Enum.GetNames<TEnum>().Select(name => name.ToLowerInvariant()))}; got '{text}'.");
+        }
+    }
+}

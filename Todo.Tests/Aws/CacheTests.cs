@@ -1,0 +1,88 @@
+using Amazon.CDK.Assertions;
+using Todo.Tests.Infrastructure;
+
+namespace Todo.Tests.Aws;
+
+[Collection(AwsCollection.Name)]
+[Trait("Category", "Aws")]
+public sealed class CacheTests(DefaultDeployment defaults, SwitchedDeployment switched)
+{
+    [Fact]
+    public void Redis_becomes_a_valkey_serverless_cache_with_a_user_group_in_the_isolated_subnets()
+    {
+        var cache = Assert.Single(defaults.Synthesis.Resources("todo-cache", "AWS::ElastiCache::ServerlessCache").Values)["Properties"]!;
+
+        var group = Assert.Single(defaults.Synthesis.Resources("todo-cache", "AWS::ElastiCache::UserGroup").Values)["Properties"]!;
+        Assert.Equal("valkey", cache["Engine"]!.GetValue<string>());
+        Assert.Equal(group["UserGroupId"]!.GetValue<string>(), cache["UserGroupId"]!.GetValue<string>());
+        Assert.All(cache["SubnetIds"]!.AsArray(), subnet => Assert.Contains("isolatedSubnet", subnet!.ToJsonString()));
+    }
+
+    [Fact]
+    public void Authentication_is_on_with_a_generated_password_and_the_default_user_is_disabled()
+    {
+        var cache = defaults.Synthesis["todo-cache"];
+
+        cache.HasResourceProperties("AWS::ElastiCache::User", new Dictionary<string, object>
+        {
+            ["UserName"] = "default",
+            ["AccessString"] = "off -@all",
+        });
+        var application = defaults.Synthesis.Resources("todo-cache", "AWS::ElastiCache::User").Values
+            .Select(user => user["Properties"]!)
+            .Single(user => user["UserName"]!.GetValue<string>() == "app");
+        Assert.StartsWith("on ", application["AccessString"]!.GetValue<string>());
+        Assert.Equal("password", application["AuthenticationMode"]!["Type"]!.GetValue<string>());
+        Assert.Contains("{{resolve:secretsmanager:", Assert.Single(application["AuthenticationMode"]!["Passwords"]!.AsArray())!.ToJsonString());
+        cache.HasResourceProperties("AWS::SecretsManager::Secret", new Dictionary<string, object>
+        {
+            ["GenerateSecretString"] = Match.ObjectLike(new Dictionary<string, object> { ["ExcludePunctuation"] = true }),
+        });
+        var group = Assert.Single(defaults.Synthesis.Resources("todo-cache", "AWS::ElastiCache::UserGroup").Values);
+        Assert.Equal(2, group["Properties"]!["UserIds"]!.AsArray().Count);
+    }
+
+    [Fact]
+    public void Clients_connect_with_tls_and_the_application_user()
+    {
+        var connectionString = defaults.Synthesis.Resources("todo-cache", "AWS::SecretsManager::Secret").Values
+            .Select(secret => secret["Properties"]!["SecretString"]?.ToJsonString())
+            .Single(text => text is not null);
+
+        Assert.Contains("ssl=true", connectionString);
+        Assert.Contains("user=app", connectionString);
+        Assert.Contains("password={{resolve:secretsmanager:", connectionString);
+    }
+
+    [Fact]
+    public void The_redis_engine_switch_gives_a_redis_serverless_cache()
+    {
+        var context = new Dictionary<string, object> { ["cacheEngine"] = "redis" };
+
+        var synthesis = AwsSynthesis.Of(AwsSynthesis.CommittedManifest(), context);
+
+        synthesis["todo-cache"].HasResourceProperties("AWS::ElastiCache::ServerlessCache", new Dictionary<string, object> { ["Engine"] = "redis" });
+        synthesis["todo-cache"].HasResourceProperties("AWS::ElastiCache::User", new Dictionary<string, object> { ["Engine"] = "redis" });
+    }
+
+    [Fact]
+    public void The_node_based_switch_gives_an_encrypted_multi_az_replication_group_with_the_same_users()
+    {
+        var cache = switched.Synthesis["todo-cache"];
+
+        cache.ResourceCountIs("AWS::ElastiCache::ServerlessCache", 0);
+        cache.HasResourceProperties("AWS::ElastiCache::ReplicationGroup", new Dictionary<string, object>
+        {
+            ["Engine"] = "redis",
+            ["CacheNodeType"] = "cache.t4g.small",
+            ["NumCacheClusters"] = 3,
+            ["AutomaticFailoverEnabled"] = true,
+            ["MultiAZEnabled"] = true,
+            ["TransitEncryptionEnabled"] = true,
+            ["TransitEncryptionMode"] = "required",
+            ["AtRestEncryptionEnabled"] = true,
+            ["UserGroupIds"] = Match.AnyValue(),
+        });
+        cache.ResourceCountIs("AWS::ElastiCache::User", 2);
+    }
+}

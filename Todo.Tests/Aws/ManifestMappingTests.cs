@@ -1,0 +1,80 @@
+using Amazon.CDK.Assertions;
+using Todo.Aws.Manifest;
+using Todo.Tests.Infrastructure;
+
+namespace Todo.Tests.Aws;
+
+[Collection(AwsCollection.Name)]
+[Trait("Category", "Aws")]
+public sealed class ManifestMappingTests
+{
+    [Fact]
+    public void A_second_project_in_the_manifest_becomes_a_second_service_with_its_own_access()
+    {
+        var manifest = AwsSynthesis.ManifestWith("""
+            {
+              "todo-worker": {
+                "type": "project.v0",
+                "path": "Todo.Api/Todo.Api.csproj",
+                "env": {
+                  "HTTP_PORTS": "{todo-worker.bindings.http.targetPort}",
+                  "ConnectionStrings__todos": "{todos.connectionString}",
+                  "Api__BaseUrl": "{todo-api.bindings.http.url}"
+                },
+                "bindings": { "http": { "scheme": "http", "protocol": "tcp", "transport": "http" } }
+              }
+            }
+            """);
+
+        var synthesis = AwsSynthesis.Of(manifest);
+
+        var worker = synthesis["todo-worker"];
+        worker.ResourceCountIs("AWS::ECS::Service", 1);
+        worker.HasResourceProperties("AWS::ElasticLoadBalancingV2::LoadBalancer", new Dictionary<string, object> { ["Scheme"] = "internal" });
+        synthesis["todo-images"].ResourceCountIs("AWS::ECR::Repository", 2);
+        var container = Assert.Single(synthesis.Resources("todo-worker", "AWS::ECS::TaskDefinition").Values)["Properties"]!["ContainerDefinitions"]![0]!;
+        var environment = container["Environment"]!.AsArray().ToDictionary(variable => variable!["Name"]!.GetValue<string>(), variable => variable!["Value"]!.ToJsonString());
+        Assert.Contains("http://", environment["Api__BaseUrl"]);
+        Assert.Contains("todo-api", environment["Api__BaseUrl"]);
+        Assert.Equal(["ConnectionStrings__todos"], container["Secrets"]!.AsArray().Select(secret => secret!["Name"]!.GetValue<string>()));
+        var ports = synthesis.Resources("todo-worker", "AWS::EC2::SecurityGroupIngress").Values
+            .Where(rule => rule["Properties"]!["GroupId"]!.ToJsonString().Contains("ImportValue", StringComparison.Ordinal))
+            .Select(rule => rule["Properties"]!["FromPort"]!.GetValue<int>()).Order();
+        Assert.Equal([80, 5432], ports);
+    }
+
+    [Theory]
+    [InlineData("""{ "queue": { "type": "container.v0", "image": "docker.io/library/rabbitmq:4.1" } }""", "queue", "container.v0")]
+    [InlineData("""{ "jobs": { "type": "executable.v0", "command": "python3" } }""", "jobs", "executable.v0")]
+    [InlineData("""{ "frontend": { "type": "dockerfile.v0", "path": "web/Dockerfile", "context": "web" } }""", "frontend", "dockerfile.v0")]
+    public void A_resource_kind_without_an_aws_mapping_fails_synthesis_naming_it(string resources, string name, string type)
+    {
+        var manifest = AwsSynthesis.ManifestWith(resources);
+
+        var error = Assert.Throws<ManifestMappingException>(() => AwsSynthesis.Of(manifest));
+
+        Assert.Contains($"'{name}'", error.Message);
+        Assert.Contains(type, error.Message);
+    }
+
+    [Fact]
+    public void A_reference_to_something_the_resource_does_not_have_fails_synthesis_naming_it()
+    {
+        var manifest = AwsSynthesis.ManifestWith("""
+            { "todo-api": { "type": "project.v0", "path": "Todo.Api/Todo.Api.csproj", "env": { "X": "{cache.bindings.tcp.nonsense}" }, "bindings": {} } }
+            """);
+
+        var error = Assert.Throws<ManifestMappingException>(() => AwsSynthesis.Of(manifest));
+
+        Assert.Contains("{cache.bindings.tcp.nonsense}", error.Message);
+    }
+
+    [Fact]
+    public void An_unknown_context_value_fails_with_the_allowed_ones()
+    {
+        var error = Assert.Throws<ArgumentException>(() =>
+            AwsSynthesis.Of(AwsSynthesis.CommittedManifest(), new Dictionary<string, object> { ["cacheMode"] = "cluster" }));
+
+        Assert.Contains("serverless, nodes", error.Message);
+    }
+}

@@ -1,0 +1,63 @@
+using System.Text.Json;
+using System.Text.Json.Nodes;
+using Amazon.CDK;
+using Amazon.CDK.Assertions;
+using Todo.Aws;
+using Todo.Aws.Manifest;
+
+namespace Todo.Tests.Infrastructure;
+
+/// <summary>The CloudFormation templates the CDK app synthesizes from a manifest, offline, by stack name.</summary>
+public sealed class AwsSynthesis
+{
+    private AwsSynthesis(IReadOnlyDictionary<string, Template> templates, IReadOnlyDictionary<string, JsonObject> json)
+    {
+        Templates = templates;
+        Json = json;
+    }
+
+    public IReadOnlyDictionary<string, Template> Templates { get; }
+
+    public IReadOnlyDictionary<string, JsonObject> Json { get; }
+
+    public Template this[string stack] => Templates[stack];
+
+    public static AspireManifest CommittedManifest() => AspireManifest.Load(Path.Combine(Repository.Root, "aspire-manifest.json"));
+
+    /// <summary>The committed manifest with resources added or replaced, for mapping tests.</summary>
+    public static AspireManifest ManifestWith(string resourcesJson)
+    {
+        var root = JsonNode.Parse(File.ReadAllText(Path.Combine(Repository.Root, "aspire-manifest.json")))!.AsObject();
+        foreach (var (name, resource) in JsonNode.Parse(resourcesJson)!.AsObject().ToList())
+        {
+            root["resources"]![name] = resource!.DeepClone();
+        }
+        using var document = JsonDocument.Parse(root.ToJsonString());
+        return AspireManifest.Parse(document.RootElement, Repository.Root);
+    }
+
+    public static AwsSynthesis Of(AspireManifest manifest, IDictionary<string, object>? context = null)
+    {
+        var output = Directory.CreateTempSubdirectory("todo-cdk-");
+        try
+        {
+            var app = new App(new AppProps { Outdir = output.FullName, Context = context ?? new Dictionary<string, object>() });
+            _ = new TodoDeployment(app, manifest, TodoAwsOptions.FromContext(app.Node));
+            var assembly = app.Synth();
+            return new AwsSynthesis(
+                app.Node.Children.OfType<Stack>().ToDictionary(stack => stack.StackName, stack => Template.FromStack(stack)),
+                assembly.Stacks.ToDictionary(stack => stack.StackName,
+                    stack => JsonNode.Parse(File.ReadAllText(Path.Combine(assembly.Directory, stack.TemplateFile)))!.AsObject()));
+        }
+        finally
+        {
+            output.Delete(recursive: true);
+        }
+    }
+
+    /// <summary>Resources of one type in one stack, as JSON, by logical id.</summary>
+    public IReadOnlyDictionary<string, JsonObject> Resources(string stack, string type) =>
+        Json[stack]["Resources"]!.AsObject()
+            .Where(resource => resource.Value!["Type"]!.GetValue<string>() == type)
+            .ToDictionary(resource => resource.Key, resource => resource.Value!.AsObject());
+}
