@@ -16,7 +16,7 @@ var app = builder.Build();
 
 app.UseExceptionHandler();
 app.UseStatusCodePages();
-app.UseOutputCache();
+app.UseRedisOutputCache();
 
 app.MapDefaultEndpoints();
 app.MapTodoOpenApi();

@@ -7,6 +7,9 @@ public sealed class OutputCacheStoreOptions
 {
     public const string SectionName = "OutputCache";
 
+    /// <summary>False serves every request from the application (benchmarks of the uncached path); writes still evict.</summary>
+    public bool Enabled { get; set; } = true;
+
     /// <summary>How long a cached response lives; also the bound on staleness when an eviction cannot reach Redis.</summary>
     [Range(typeof(TimeSpan), "00:00:01", "01:00:00")]
     public TimeSpan EntryLifetime { get; set; } = TimeSpan.FromSeconds(60);

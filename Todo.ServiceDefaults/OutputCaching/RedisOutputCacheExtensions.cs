@@ -1,8 +1,10 @@
+using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.OutputCaching;
 using Microsoft.AspNetCore.OutputCaching.StackExchangeRedis;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Diagnostics.HealthChecks;
+using Microsoft.Extensions.Options;
 using OpenTelemetry.Metrics;
 using StackExchange.Redis;
 using Todo.ServiceDefaults.OutputCaching;
@@ -58,6 +60,16 @@ public static class RedisOutputCacheExtensions
         builder.Services.AddHealthChecks().AddCheck<RedisCacheHealthCheck>(connectionName, HealthStatus.Degraded);
 
         return builder;
+    }
+
+    /// <summary>The output-caching middleware, unless <c>OutputCache:Enabled</c> is false.</summary>
+    public static WebApplication UseRedisOutputCache(this WebApplication app)
+    {
+        if (app.Services.GetRequiredService<IOptions<OutputCacheStoreOptions>>().Value.Enabled)
+        {
+            app.UseOutputCache();
+        }
+        return app;
     }
 
     /// <summary>Replaces the last registration of <typeparamref name="TService"/> with a wrapper around it.</summary>

@@ -1,0 +1,25 @@
+using System.Globalization;
+
+namespace Todo.Bench;
+
+/// <summary>How long and how hard each measurement runs; <c>--smoke</c> makes a few-second run that only proves the harness works.</summary>
+public sealed record BenchOptions(TimeSpan Duration, TimeSpan WarmUp, int Connections, int LargeTableRows, bool Smoke, string ResultsDirectory)
+{
+    public static BenchOptions Parse(string[] args, string repositoryRoot)
+    {
+        var smoke = args.Contains("--smoke");
+        TimeSpan Seconds(string name, double normal, double forSmoke) =>
+            TimeSpan.FromSeconds(Value(args, name) is { } text ? double.Parse(text, CultureInfo.InvariantCulture) : smoke ? forSmoke : normal);
+        return new BenchOptions(
+            Duration: Seconds("--duration", 10, 1),
+            // Long enough for tiered compilation to finish optimizing the hot paths on one busy core.
+            WarmUp: Seconds("--warmup", 10, 1),
+            Connections: 64,
+            LargeTableRows: Value(args, "--large-rows") is { } rows ? int.Parse(rows, CultureInfo.InvariantCulture) : smoke ? 20_000 : 1_000_000,
+            Smoke: smoke,
+            ResultsDirectory: Value(args, "--results") ?? Path.Combine(repositoryRoot, "bench", smoke ? ".work/results" : "results"));
+    }
+
+    private static string? Value(string[] args, string name) =>
+        Array.IndexOf(args, name) is var index and >= 0 && index + 1 < args.Length ? args[index + 1] : null;
+}

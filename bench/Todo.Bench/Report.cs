@@ -1,0 +1,112 @@
+using System.Globalization;
+using System.Runtime.InteropServices;
+using System.Text;
+using System.Text.Json;
+
+namespace Todo.Bench;
+
+public sealed record Measurement(string Name, string Description, WrkResult Result)
+{
+    public double RatioToRoot { get; set; }
+}
+
+public sealed record Target(string Goal, string Measured, bool Met);
+
+/// <summary>Everything one run measured, written as <c>bench/results/&lt;date&gt;.md</c> and <c>.json</c>.</summary>
+public sealed class Report
+{
+    public List<Measurement> Measurements { get; } = [];
+    public Dictionary<string, double> PeakRssMB { get; } = [];
+    public double StartupMs { get; set; }
+    public string Machine { get; } = DescribeMachine();
+    public DateTimeOffset Date { get; } = DateTimeOffset.UtcNow;
+
+    public Measurement this[string name] => Measurements.Single(measurement => measurement.Name == name);
+
+    public void Add(string name, string description, WrkResult result) => Measurements.Add(new Measurement(name, description, result));
+
+    public List<Target> Targets()
+    {
+        var root = this["root"].Result.RequestsPerSecond;
+        double Share(string name) => this[name].Result.RequestsPerSecond / root;
+        string Percent(string name) => $"{Share(name):P0}";
+        var item = this["item-cached"].Result;
+        var peak = PeakRssMB.Values.Max();
+        return
+        [
+            new("cached GET /todos/{id} ≥ 50 % of GET /", Percent("item-cached"), Share("item-cached") >= 0.5),
+            new("cached GET /todos/{id} p99 ≤ 10 ms", $"{item.P99Ms:N2} ms", item.P99Ms <= 10),
+            new("cached GET /todos?limit=100 ≥ 25 %", Percent("list-cached"), Share("list-cached") >= 0.25),
+            new("uncached GET /todos/{id} ≥ 20 %", Percent("item-uncached"), Share("item-uncached") >= 0.2),
+            new("POST /todos ≥ 10 %", Percent("create"), Share("create") >= 0.1),
+            new("0 errors in every run", Measurements.Sum(measurement => measurement.Result.Errors).ToString(CultureInfo.InvariantCulture),
+                Measurements.All(measurement => measurement.Result.Errors == 0)),
+            new("API peak RSS ≤ 150 MB", $"{peak:N0} MB", peak <= 150),
+            new("start-up to first 200 ≤ 1 s", $"{StartupMs:N0} ms", StartupMs <= 1000),
+            PageTarget("first"),
+            PageTarget("deep"),
+        ];
+    }
+
+    private Target PageTarget(string page)
+    {
+        var small = Measurements.Single(measurement => measurement.Name.StartsWith($"page-{page}-", StringComparison.Ordinal) && measurement.Name.EndsWith("-10k", StringComparison.Ordinal)).Result;
+        var large = Measurements.Single(measurement => measurement.Name.StartsWith($"page-{page}-", StringComparison.Ordinal) && !measurement.Name.EndsWith("-10k", StringComparison.Ordinal)).Result;
+        return new($"{page} page at the large table within 1.5× its 10,000-row p50", $"{large.P50Ms:N2} vs {small.P50Ms:N2} ms ({large.P50Ms / small.P50Ms:N2}×)",
+            large.P50Ms <= 1.5 * small.P50Ms);
+    }
+
+    public async Task WriteAsync(string directory)
+    {
+        var root = this["root"].Result.RequestsPerSecond;
+        Measurements.ForEach(measurement => measurement.RatioToRoot = measurement.Result.RequestsPerSecond / root);
+        Directory.CreateDirectory(directory);
+        var name = Date.ToString("yyyy-MM-dd", CultureInfo.InvariantCulture);
+        await File.WriteAllTextAsync(Path.Combine(directory, $"{name}.md"), Markdown());
+        await File.WriteAllTextAsync(Path.Combine(directory, $"{name}.json"), JsonSerializer.Serialize(new
+        {
+            date = Date,
+            machine = Machine,
+            startupMs = StartupMs,
+            peakRssMB = PeakRssMB,
+            measurements = Measurements,
+            targets = Targets(),
+        }, new JsonSerializerOptions { WriteIndented = true, PropertyNamingPolicy = JsonNamingPolicy.CamelCase }));
+        Console.WriteLine($"Wrote {Path.Combine(directory, name)}.md and .json");
+    }
+
+    public string Markdown()
+    {
+        var text = new StringBuilder();
+        text.AppendLine(CultureInfo.InvariantCulture, $"# Benchmark {Date:yyyy-MM-dd HH:mm} UTC");
+        text.AppendLine();
+        text.AppendLine(CultureInfo.InvariantCulture, $"{Machine}. The API pinned to core 0; wrk (1 thread, 64 connections), PostgreSQL and Redis to core 1.");
+        text.AppendLine();
+        text.AppendLine("| run | what | req/s | × GET / | p50 ms | p90 ms | p99 ms | max ms | errors |");
+        text.AppendLine("|---|---|---:|---:|---:|---:|---:|---:|---:|");
+        foreach (var (name, description, result) in Measurements.Select(measurement => (measurement.Name, measurement.Description, measurement.Result)))
+        {
+            text.AppendLine(CultureInfo.InvariantCulture,
+                $"| {name} | {description} | {result.RequestsPerSecond:N0} | {result.RequestsPerSecond / this["root"].Result.RequestsPerSecond:N2} | {result.P50Ms:N2} | {result.P90Ms:N2} | {result.P99Ms:N2} | {result.MaxMs:N1} | {result.Errors} |");
+        }
+        text.AppendLine();
+        text.AppendLine(CultureInfo.InvariantCulture, $"Start-up to the first 200 (migrations applied): {StartupMs:N0} ms. Peak RSS: {string.Join(", ", PeakRssMB.Select(peak => $"{peak.Key} {peak.Value:N0} MB"))}.");
+        text.AppendLine();
+        text.AppendLine("| target | measured | met |");
+        text.AppendLine("|---|---|---|");
+        foreach (var target in Targets())
+        {
+            text.AppendLine(CultureInfo.InvariantCulture, $"| {target.Goal} | {target.Measured} | {(target.Met ? "yes" : "**no**")} |");
+        }
+        return text.ToString();
+    }
+
+    private static string DescribeMachine()
+    {
+        var model = File.Exists("/proc/cpuinfo")
+            ? File.ReadLines("/proc/cpuinfo").FirstOrDefault(line => line.StartsWith("model name", StringComparison.Ordinal))?.Split(':')[1].Trim()
+            : null;
+        var memory = GC.GetGCMemoryInfo().TotalAvailableMemoryBytes / (1024.0 * 1024 * 1024);
+        return $"{model ?? RuntimeInformation.ProcessArchitecture.ToString()}, {Environment.ProcessorCount} cores, {memory:N0} GiB, {RuntimeInformation.OSDescription}, .NET {Environment.Version}";
+    }
+}

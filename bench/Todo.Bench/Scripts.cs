@@ -1,0 +1,40 @@
+namespace Todo.Bench;
+
+/// <summary>The wrk scenarios, in Lua. Ids come from a file the harness writes, one per line.</summary>
+public static class Scripts
+{
+    public static string Get(string path) => $"wrk.path = \"{path}\"\n";
+
+    public static string GetRandomTodo(string idsFile) => ReadIds(idsFile) + """
+        request = function()
+          return wrk.format("GET", "/todos/" .. ids[math.random(#ids)])
+        end
+        """;
+
+    public static string CreateTodo() => """
+        wrk.method = "POST"
+        wrk.path = "/todos"
+        wrk.headers["Content-Type"] = "application/json"
+        wrk.body = '{"title":"Benchmark","description":"Created under load","dueDate":"2030-01-01","userEmail":"bench-writer@example.com"}'
+        """;
+
+    /// <summary>90 % reads of random todos, 10 % merge patches of random todos, each patch evicting cached entries.</summary>
+    public static string MixedReadsAndWrites(string idsFile) => ReadIds(idsFile) + """
+        local statuses = { "pending", "in_progress", "done" }
+        request = function()
+          local id = ids[math.random(#ids)]
+          if math.random(10) == 1 then
+            return wrk.format("PATCH", "/todos/" .. id, { ["Content-Type"] = "application/merge-patch+json" },
+              '{"status":"' .. statuses[math.random(3)] .. '"}')
+          end
+          return wrk.format("GET", "/todos/" .. id)
+        end
+        """;
+
+    private static string ReadIds(string idsFile) => $$"""
+        local ids = {}
+        for line in io.lines("{{idsFile}}") do ids[#ids + 1] = line end
+        math.randomseed(os.time())
+
+        """;
+}

@@ -1,0 +1,64 @@
+using System.Diagnostics;
+using System.Globalization;
+using System.Text.Json;
+
+namespace Todo.Bench;
+
+/// <summary>One wrk measurement: what it reports about throughput, latency and errors.</summary>
+public sealed record WrkResult(double RequestsPerSecond, long Requests, double P50Ms, double P90Ms, double P99Ms, double MaxMs, long Errors);
+
+/// <summary>Runs wrk on core 1 with a scenario script, after a warm-up run whose numbers are thrown away.</summary>
+public sealed class Wrk(BenchOptions options, string workDirectory)
+{
+    /// <summary>
+    /// Appended to every scenario: prints the summary as JSON (latencies in microseconds). Errors are failed
+    /// connections, reads, writes, timeouts and responses with a 4xx or 5xx status.
+    /// </summary>
+    private const string ReportScript = """
+
+        done = function(summary, latency, requests)
+          local errors = summary.errors.connect + summary.errors.read + summary.errors.write + summary.errors.timeout + summary.errors.status
+          io.write(string.format('{"requests":%d,"durationUs":%d,"errors":%d,"p50":%d,"p90":%d,"p99":%d,"max":%d}\n',
+            summary.requests, summary.duration, errors, latency:percentile(50), latency:percentile(90), latency:percentile(99), latency.max))
+        end
+        """;
+
+    public async Task<WrkResult> RunAsync(Uri baseAddress, string name, string scenarioScript)
+    {
+        var script = Path.Combine(workDirectory, $"{name}.lua");
+        await File.WriteAllTextAsync(script, scenarioScript + ReportScript);
+
+        await RunOnceAsync(baseAddress, script, options.WarmUp);
+        var result = await RunOnceAsync(baseAddress, script, options.Duration);
+        Console.WriteLine($"  {name,-34} {result.RequestsPerSecond,10:N0} req/s   p50 {result.P50Ms,7:N2} ms   p99 {result.P99Ms,7:N2} ms   errors {result.Errors}");
+        return result;
+    }
+
+    private static async Task<WrkResult> RunOnceAsync(Uri baseAddress, string script, TimeSpan duration)
+    {
+        // One thread: the whole core is wrk's, and one event loop saturates it.
+        var (fileName, arguments) = Cores.Pinned(1, "wrk",
+        [
+            "-t1", "-c64", $"-d{duration.TotalSeconds.ToString(CultureInfo.InvariantCulture)}s", "--timeout", "5s",
+            "-s", script, baseAddress.ToString().TrimEnd('/'),
+        ]);
+        var startInfo = new ProcessStartInfo(fileName, arguments) { RedirectStandardOutput = true, RedirectStandardError = true };
+        using var process = Process.Start(startInfo)!;
+        var output = await process.StandardOutput.ReadToEndAsync();
+        var error = await process.StandardError.ReadToEndAsync();
+        await process.WaitForExitAsync();
+        var json = output.Split('\n').LastOrDefault(line => line.StartsWith('{'))
+            ?? throw new InvalidOperationException($"wrk printed no summary: {output}{error}");
+
+        var summary = JsonDocument.Parse(json).RootElement;
+        long Get(string property) => summary.GetProperty(property).GetInt64();
+        return new WrkResult(
+            RequestsPerSecond: Get("requests") / (Get("durationUs") / 1e6),
+            Requests: Get("requests"),
+            P50Ms: Get("p50") / 1000.0,
+            P90Ms: Get("p90") / 1000.0,
+            P99Ms: Get("p99") / 1000.0,
+            MaxMs: Get("max") / 1000.0,
+            Errors: Get("errors"));
+    }
+}
