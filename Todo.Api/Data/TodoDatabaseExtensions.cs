@@ -8,7 +8,11 @@ public static class TodoDatabaseExtensions
     {
         // No automatic retries: while PostgreSQL is away a request fails fast with 503 and Retry-After
         // (RequestExceptionHandler) instead of holding its connection through a retry loop.
-        builder.AddNpgsqlDbContext<TodoDbContext>("todos", settings => settings.DisableRetry = true);
+        builder.AddNpgsqlDbContext<TodoDbContext>("todos", settings =>
+        {
+            settings.DisableRetry = true;
+            settings.ConnectionString = NpgsqlConnectionDefaults.Apply(settings.ConnectionString);
+        });
         builder.Services.AddOptions<TodoDatabaseOptions>().BindConfiguration(TodoDatabaseOptions.SectionName);
         return builder;
     }

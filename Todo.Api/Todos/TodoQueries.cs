@@ -7,6 +7,10 @@ namespace Todo.Api.Todos;
 /// <summary>The read handlers. Their responses are cached in the shared store by <see cref="TodoCache"/>.</summary>
 public static class TodoQueries
 {
+    // Compiled once: no expression-tree walk or query-cache lookup on the hottest uncached path.
+    private static readonly Func<TodoDbContext, Guid, Task<TodoItem?>> s_findById =
+        EF.CompileAsyncQuery((TodoDbContext db, Guid id) => db.Todos.AsNoTracking().FirstOrDefault(t => t.Id == id));
+
     public static async Task<Results<Ok<TodoResponse>, ValidationProblem, ProblemHttpResult>> GetTodo(
         string todoId, TodoDbContext db, HttpResponse response, CancellationToken cancellationToken)
     {
@@ -15,7 +19,7 @@ public static class TodoQueries
             return TypedResults.ValidationProblem(TodoIds.InvalidError(nameof(todoId)));
         }
 
-        var todo = await db.Todos.AsNoTracking().FirstOrDefaultAsync(t => t.Id == id, cancellationToken);
+        var todo = await s_findById(db, id);
         if (todo is null)
         {
             return TodoProblems.NotFound(id);

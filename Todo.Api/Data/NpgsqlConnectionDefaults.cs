@@ -1,0 +1,26 @@
+using System.Data.Common;
+using Npgsql;
+
+namespace Todo.Api.Data;
+
+/// <summary>Connection settings the API wants unless the connection string says otherwise.</summary>
+public static class NpgsqlConnectionDefaults
+{
+    public static string? Apply(string? connectionString)
+    {
+        if (string.IsNullOrEmpty(connectionString))
+        {
+            return connectionString;
+        }
+
+        var given = new DbConnectionStringBuilder { ConnectionString = connectionString };
+        var result = new NpgsqlConnectionStringBuilder(connectionString);
+        // Statements run twice are prepared on their connection: PostgreSQL plans them once, Npgsql keeps their row shape.
+        if (!given.ContainsKey("Max Auto Prepare"))
+        {
+            result.MaxAutoPrepare = 64;
+            result.AutoPrepareMinUsages = 2;
+        }
+        return result.ConnectionString;
+    }
+}
