@@ -2,6 +2,7 @@ using Todo.Api;
 using Todo.Api.Data;
 using Todo.Api.Problems;
 using Todo.Api.Todos;
+using Todo.ServiceDefaults.Security;
 
 var builder = WebApplication.CreateBuilder(args);
 
@@ -14,8 +15,10 @@ builder.AddTodos();
 
 var app = builder.Build();
 
+app.UseSecurityHeaders();
 app.UseExceptionHandler();
 app.UseStatusCodePages();
+app.UseRateLimiter();
 app.UseRedisOutputCache();
 
 app.MapDefaultEndpoints();

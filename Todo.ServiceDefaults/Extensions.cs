@@ -9,6 +9,7 @@ using OpenTelemetry;
 using OpenTelemetry.Metrics;
 using OpenTelemetry.Trace;
 using Todo.ServiceDefaults.HealthChecks;
+using Todo.ServiceDefaults.Overload;
 
 namespace Microsoft.Extensions.Hosting;
 
@@ -22,12 +23,15 @@ public static class Extensions
     public const string HealthEndpointPath = "/health";
     public const string AlivenessEndpointPath = "/alive";
     private const string LiveTag = "live";
+    private static readonly TimeSpan HealthCheckTimeout = TimeSpan.FromSeconds(2);
 
     public static TBuilder AddServiceDefaults<TBuilder>(this TBuilder builder) where TBuilder : IHostApplicationBuilder
     {
         builder.ConfigureOpenTelemetry();
 
         builder.AddDefaultHealthChecks();
+
+        builder.AddOverloadProtection();
 
         builder.Services.AddServiceDiscovery();
 
@@ -92,6 +96,7 @@ public static class Extensions
     /// </summary>
     public static WebApplication MapDefaultEndpoints(this WebApplication app)
     {
+
         app.MapHealthChecks(HealthEndpointPath, new HealthCheckOptions
         {
             ResponseWriter = HealthReportJsonWriter.WriteAsync,
@@ -105,6 +110,6 @@ public static class Extensions
         return app;
     }
 
-    private static bool IsHealthEndpoint(PathString path) =>
+    internal static bool IsHealthEndpoint(PathString path) =>
         path.StartsWithSegments(HealthEndpointPath) || path.StartsWithSegments(AlivenessEndpointPath);
 }

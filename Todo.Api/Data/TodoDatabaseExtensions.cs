@@ -20,7 +20,7 @@ public static class TodoDatabaseExtensions
     /// <summary>
     /// Applies pending migrations before the API listens, unless <c>Database:MigrateOnStartup</c> is false (then run
     /// <c>dotnet ef database update</c> or the bundle before deploying). Safe when several instances start at once:
-    /// EF Core holds a database-wide lock on the migrations history while it migrates.
+    /// they take turns under <see cref="MigrationLock"/>.
     /// </summary>
     public static async Task MigrateTodoDatabaseAsync(this WebApplication app)
     {
@@ -29,8 +29,11 @@ public static class TodoDatabaseExtensions
             return;
         }
 
+        var stopping = app.Lifetime.ApplicationStopping;
         await using var scope = app.Services.CreateAsyncScope();
-        await scope.ServiceProvider.GetRequiredService<TodoDbContext>().Database.MigrateAsync(app.Lifetime.ApplicationStopping);
+        var database = scope.ServiceProvider.GetRequiredService<TodoDbContext>().Database;
+        await using var migrationLock = await MigrationLock.AcquireAsync(database.GetConnectionString()!, stopping);
+        await database.MigrateAsync(stopping);
     }
 }
 

@@ -6,6 +6,8 @@ namespace Todo.Api.Data;
 
 public sealed class TodoItemConfiguration : IEntityTypeConfiguration<TodoItem>
 {
+    public const string IdempotencyKeyIndex = "ux_todos_idempotency_key";
+
     public void Configure(EntityTypeBuilder<TodoItem> todo)
     {
         todo.ToTable("todos", table => table.HasCheckConstraint("ck_todos_status",
@@ -22,9 +24,12 @@ public sealed class TodoItemConfiguration : IEntityTypeConfiguration<TodoItem>
         todo.Property(t => t.CreatedAt).HasColumnName("created_at");
         todo.Property(t => t.UpdatedAt).HasColumnName("updated_at");
         todo.Property(t => t.Version).IsRowVersion();
+        todo.Property(t => t.IdempotencyKey).HasColumnName("idempotency_key").HasMaxLength(IdempotencyKeys.MaxLength);
+        todo.Property(t => t.IdempotencyFingerprint).HasColumnName("idempotency_fingerprint").HasMaxLength(64).IsFixedLength();
 
         // Every list filter walks an index in todo_id order, so a page costs the same at any depth.
         todo.HasIndex(t => new { t.Status, t.Id }).HasDatabaseName("ix_todos_status_todo_id");
         todo.HasIndex(t => new { t.UserEmail, t.Id }).HasDatabaseName("ix_todos_user_email_todo_id");
+        todo.HasIndex(t => t.IdempotencyKey).IsUnique().HasDatabaseName(IdempotencyKeyIndex);
     }
 }

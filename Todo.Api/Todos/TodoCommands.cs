@@ -2,6 +2,7 @@ using System.Diagnostics.CodeAnalysis;
 using System.Text.Json;
 using Microsoft.AspNetCore.Http.HttpResults;
 using Microsoft.EntityFrameworkCore;
+using Npgsql;
 using Todo.Api.Data;
 
 namespace Todo.Api.Todos;
@@ -11,21 +12,58 @@ public static class TodoCommands
 {
     private const int MaxUpdateAttempts = 5;
 
-    public static async Task<Results<Created<TodoResponse>, ValidationProblem>> CreateTodo(
-        TodoRequest request, TodoDbContext db, TodoCacheEviction cache, TimeProvider clock,
-        HttpResponse response, CancellationToken cancellationToken)
+    /// <summary>
+    /// Creates a todo. With an <c>Idempotency-Key</c>, a retry (on this instance or another, even racing the original)
+    /// gets the first todo back, and the unique key in the database makes a second row impossible.
+    /// </summary>
+    public static async Task<Results<Created<TodoResponse>, ValidationProblem, ProblemHttpResult>> CreateTodo(
+        TodoRequest request, HttpContext context, TodoDbContext db, TodoCacheEviction cache, TimeProvider clock,
+        CancellationToken cancellationToken)
     {
+        if (!IdempotencyKeys.TryParse(context.Request.Headers[IdempotencyKeys.HeaderName], out var key))
+        {
+            return TypedResults.ValidationProblem(IdempotencyKeys.InvalidError());
+        }
         if (!TodoValidator.TryValidate(request, out var valid, out var errors))
         {
             return TypedResults.ValidationProblem(errors);
         }
+        if (key is not null && await db.Todos.AsNoTracking().FirstOrDefaultAsync(t => t.IdempotencyKey == key, cancellationToken) is { } earlier)
+        {
+            return Replay(earlier, valid, context.Response);
+        }
 
         var now = clock.GetUtcNow();
-        var todo = valid.ToNewItem(Guid.CreateVersion7(now), Timestamps.ToDatabasePrecision(now.UtcDateTime));
+        var todo = valid.ToNewItem(Guid.CreateVersion7(now), Timestamps.ToDatabasePrecision(now.UtcDateTime), key);
         db.Todos.Add(todo);
-        await db.SaveChangesAsync(cancellationToken);
+        try
+        {
+            await db.SaveChangesAsync(cancellationToken);
+        }
+        catch (DbUpdateException exception) when (exception.InnerException is PostgresException
+        {
+            SqlState: PostgresErrorCodes.UniqueViolation, ConstraintName: TodoItemConfiguration.IdempotencyKeyIndex,
+        })
+        {
+            db.ChangeTracker.Clear();
+            return Replay(await db.Todos.AsNoTracking().FirstAsync(t => t.IdempotencyKey == key, cancellationToken), valid, context.Response);
+        }
         await cache.TodoCreatedAsync();
+        return Created(todo, context.Response);
+    }
 
+    private static Results<Created<TodoResponse>, ValidationProblem, ProblemHttpResult> Replay(TodoItem earlier, ValidTodo request, HttpResponse response)
+    {
+        if (earlier.IdempotencyFingerprint != IdempotencyKeys.Fingerprint(request))
+        {
+            return TodoProblems.IdempotencyKeyReused();
+        }
+        response.Headers["Idempotent-Replayed"] = "true";
+        return Created(earlier, response);
+    }
+
+    private static Created<TodoResponse> Created(TodoItem todo, HttpResponse response)
+    {
         response.Headers.ETag = TodoETags.For(todo.Version);
         return TypedResults.Created($"/todos/{todo.Id}", TodoResponse.From(todo));
     }

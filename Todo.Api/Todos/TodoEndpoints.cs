@@ -23,6 +23,7 @@ public static class TodoEndpoints
             .WithName("CreateTodo")
             .WithSummary("Creates a todo.")
             .ProducesProblem(StatusCodes.Status413PayloadTooLarge)
+            .ProducesProblem(StatusCodes.Status422UnprocessableEntity)
             .ProducesProblem(StatusCodes.Status415UnsupportedMediaType);
 
         todos.MapPut("/{todoId}", TodoCommands.ReplaceTodo)

@@ -19,6 +19,12 @@ public sealed class TodoItem
 
     public required DateTime UpdatedAt { get; set; }
 
+    /// <summary>The <c>Idempotency-Key</c> the todo was created with, unique; null when none was sent.</summary>
+    public string? IdempotencyKey { get; init; }
+
+    /// <summary>A hash of what the create asked for, to tell a retry from a reuse of the key.</summary>
+    public string? IdempotencyFingerprint { get; init; }
+
     /// <summary>PostgreSQL's row version (<c>xmin</c>): the ETag, and the guard against lost updates.</summary>
     public uint Version { get; set; }
 }

@@ -42,6 +42,17 @@ namespace Todo.Api.Data.Migrations
                         .HasColumnType("timestamp with time zone")
                         .HasColumnName("due_date");
 
+                    b.Property<string>("IdempotencyFingerprint")
+                        .HasMaxLength(64)
+                        .HasColumnType("character(64)")
+                        .HasColumnName("idempotency_fingerprint")
+                        .IsFixedLength();
+
+                    b.Property<string>("IdempotencyKey")
+                        .HasMaxLength(255)
+                        .HasColumnType("character varying(255)")
+                        .HasColumnName("idempotency_key");
+
                     b.Property<string>("Status")
                         .IsRequired()
                         .HasMaxLength(16)
@@ -72,6 +83,10 @@ namespace Todo.Api.Data.Migrations
 
                     b.HasKey("Id")
                         .HasName("pk_todos");
+
+                    b.HasIndex("IdempotencyKey")
+                        .IsUnique()
+                        .HasDatabaseName("ux_todos_idempotency_key");
 
                     b.HasIndex("Status", "Id")
                         .HasDatabaseName("ix_todos_status_todo_id");

@@ -1,0 +1,48 @@
+using System.Security.Cryptography;
+using System.Text;
+using Microsoft.Extensions.Primitives;
+
+namespace Todo.Api.Todos;
+
+/// <summary>
+/// The <c>Idempotency-Key</c> request header of <c>POST /todos</c> (IETF draft-ietf-httpapi-idempotency-key-header):
+/// a retry with the same key gets the first result, never a second todo.
+/// </summary>
+public static class IdempotencyKeys
+{
+    public const string HeaderName = "Idempotency-Key";
+    public const int MaxLength = 255;
+
+    /// <summary>Absent: true with a null key. Present: 1–255 visible ASCII characters, quoted or not.</summary>
+    public static bool TryParse(StringValues header, out string? key)
+    {
+        key = null;
+        if (StringValues.IsNullOrEmpty(header))
+        {
+            return true;
+        }
+        if (header.Count != 1)
+        {
+            return false;
+        }
+
+        var value = header[0]!.Trim();
+        if (value.Length >= 2 && value[0] == '"' && value[^1] == '"')
+        {
+            value = value[1..^1];
+        }
+        if (value.Length is 0 or > MaxLength || value.Any(character => character is < '!' or > '~'))
+        {
+            return false;
+        }
+        key = value;
+        return true;
+    }
+
+    /// <summary>What the request asked for, so a key reused for a different todo is told apart from a retry.</summary>
+    public static string Fingerprint(ValidTodo todo) => Convert.ToHexStringLower(SHA256.HashData(Encoding.UTF8.GetBytes(
+        string.Join('\0', todo.Title, todo.Description, todo.DueDate.Ticks, (int)todo.Status, todo.UserEmail))));
+
+    public static Dictionary<string, string[]> InvalidError() =>
+        new() { [HeaderName] = [$"must be 1 to {MaxLength} visible ASCII characters, such as a UUID."] };
+}
