@@ -3,6 +3,7 @@ using Microsoft.AspNetCore.Diagnostics.HealthChecks;
 using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Server.Kestrel.Core;
 using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Diagnostics.HealthChecks;
 using Microsoft.Extensions.Logging;
 using OpenTelemetry;
@@ -31,6 +32,7 @@ public static class Extensions
 
         builder.AddDefaultHealthChecks();
 
+        builder.Services.TryAddSingleton(TimeProvider.System);
         builder.AddOverloadProtection();
 
         builder.Services.AddServiceDiscovery();
@@ -87,20 +89,36 @@ public static class Extensions
         builder.Services.AddHealthChecks()
             .AddCheck("self", () => HealthCheckResult.Healthy(), [LiveTag]);
 
+        // /health serves the latest report, refreshed in the background, so a probe never waits on a dependency.
+        builder.Services.AddSingleton<LatestHealthReport>();
+        builder.Services.AddSingleton<IHealthCheckPublisher>(services => services.GetRequiredService<LatestHealthReport>());
+        builder.Services.Configure<HealthCheckPublisherOptions>(options =>
+        {
+            options.Delay = TimeSpan.Zero;
+            options.Period = LatestHealthReport.RefreshPeriod;
+        });
+
+        // A dependency that stops answering must make /health say so, not hang it.
+        builder.Services.PostConfigure<HealthCheckServiceOptions>(options =>
+        {
+            foreach (var registration in options.Registrations.Where(registration => registration.Timeout == Timeout.InfiniteTimeSpan))
+            {
+                registration.Timeout = HealthCheckTimeout;
+            }
+        });
+
         return builder;
     }
 
     /// <summary>
     /// <c>/alive</c> answers while the process can serve (no dependency is asked);
-    /// <c>/health</c> asks every dependency and reports each one as JSON.
+    /// <c>/health</c> reports every dependency as JSON, from a report at most a few seconds old.
     /// </summary>
     public static WebApplication MapDefaultEndpoints(this WebApplication app)
     {
-
-        app.MapHealthChecks(HealthEndpointPath, new HealthCheckOptions
-        {
-            ResponseWriter = HealthReportJsonWriter.WriteAsync,
-        }).DisableHttpMetrics();
+        app.MapGet(HealthEndpointPath, (HttpContext context, LatestHealthReport health) => health.WriteAsync(context))
+            .ExcludeFromDescription()
+            .DisableHttpMetrics();
 
         app.MapHealthChecks(AlivenessEndpointPath, new HealthCheckOptions
         {

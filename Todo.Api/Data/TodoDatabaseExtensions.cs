@@ -11,8 +11,12 @@ public static class TodoDatabaseExtensions
         builder.AddNpgsqlDbContext<TodoDbContext>("todos", settings =>
         {
             settings.DisableRetry = true;
+            // Replaced below: EF's CanConnect check opens fresh physical connections, slow under load.
+            settings.DisableHealthChecks = true;
             settings.ConnectionString = NpgsqlConnectionDefaults.Apply(settings.ConnectionString);
         });
+        builder.Services.AddHealthChecks().AddDbContextCheck<TodoDbContext>(nameof(TodoDbContext),
+            customTestQuery: async (db, cancellationToken) => await db.Database.ExecuteSqlRawAsync("SELECT 1", cancellationToken) == -1);
         builder.Services.AddOptions<TodoDatabaseOptions>().BindConfiguration(TodoDatabaseOptions.SectionName);
         return builder;
     }

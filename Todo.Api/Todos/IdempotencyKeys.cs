@@ -17,7 +17,7 @@ public static class IdempotencyKeys
     public static bool TryParse(StringValues header, out string? key)
     {
         key = null;
-        if (StringValues.IsNullOrEmpty(header))
+        if (header.Count == 0)
         {
             return true;
         }

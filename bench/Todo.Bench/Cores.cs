@@ -5,8 +5,15 @@ public static class Cores
 {
     public static bool CanPin => Environment.ProcessorCount >= 2 && File.Exists("/usr/bin/taskset");
 
-    public static (string FileName, IEnumerable<string> Arguments) Pinned(int core, string fileName, IEnumerable<string> arguments) =>
-        CanPin ? ("taskset", ["-c", core.ToString(System.Globalization.CultureInfo.InvariantCulture), fileName, .. arguments]) : (fileName, arguments);
+    public static (string FileName, IEnumerable<string> Arguments) Pinned(int core, string fileName, IEnumerable<string> arguments)
+    {
+        string[] command = [.. Launcher(core), fileName, .. arguments];
+        return (command[0], command[1..]);
+    }
+
+    /// <summary>The command that runs a program on <paramref name="core"/>, or nothing where pinning is impossible.</summary>
+    public static IReadOnlyList<string> Launcher(int core) =>
+        CanPin ? ["taskset", "-c", core.ToString(System.Globalization.CultureInfo.InvariantCulture)] : [];
 
     /// <summary>
     /// Moves the processes whose command lines match <paramref name="patterns"/> (PostgreSQL, Redis), and their children,

@@ -17,10 +17,10 @@ Cores.PinServers(servers.DataDirectory.FullName, $"redis-server .*:{cache.Split(
 Console.WriteLine($"Servers up. {report.Machine}");
 
 // The first start applies the migrations; the measured start-up is the second, as in production.
-await (await ApiProcess.StartAsync(apiDll, todos, cache, outputCaching: true)).DisposeAsync();
+await (await StartApiAsync(outputCaching: true)).DisposeAsync();
 
 var smallIds = await WriteIdsAsync("small", await seeder.AddAsync(100, "bench-small@example.com"));
-await using (var api = await ApiProcess.StartAsync(apiDll, todos, cache, outputCaching: true))
+await using (var api = await StartApiAsync(outputCaching: true))
 {
     report.StartupMs = api.StartupTime.TotalMilliseconds;
     report.Add("root", "GET / (the server's ceiling)", await wrk.RunAsync(api.BaseAddress, "root", Scripts.Get("/")));
@@ -32,7 +32,7 @@ await using (var api = await ApiProcess.StartAsync(apiDll, todos, cache, outputC
     report.PeakRssMB["cached API"] = api.PeakRssMiB * 1.048576;
 }
 
-await using (var api = await ApiProcess.StartAsync(apiDll, todos, cache, outputCaching: false))
+await using (var api = await StartApiAsync(outputCaching: false))
 {
     report.Add("item-uncached", "GET /todos/{id}, output caching off (PostgreSQL)", await wrk.RunAsync(api.BaseAddress, "item-uncached", Scripts.GetRandomTodo(smallIds)));
     await seeder.ClearAsync();
@@ -57,6 +57,13 @@ async Task MeasurePagesAsync(ApiProcess api, string label, int rows)
     report.Add($"page-deep-{label}", $"… the page after row {rows / 2:N0} of {rows:N0}, uncached",
         await wrk.RunAsync(api.BaseAddress, $"page-deep-{label}", Scripts.Get($"{query}&after={middle}")));
 }
+
+Task<ApiProcess> StartApiAsync(bool outputCaching) => ApiProcess.StartAsync(apiDll, new Dictionary<string, string>
+{
+    ["ConnectionStrings:todos"] = todos,
+    ["ConnectionStrings:cache"] = cache,
+    ["OutputCache:Enabled"] = outputCaching ? "true" : "false",
+}, Cores.Launcher(0));
 
 async Task<string> WriteIdsAsync(string name, IReadOnlyList<Guid> ids)
 {

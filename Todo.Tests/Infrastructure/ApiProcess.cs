@@ -1,0 +1,98 @@
+using System.Diagnostics;
+using System.Globalization;
+using System.Net;
+using Todo.AppHost.LocalServices;
+
+namespace Todo.Tests.Infrastructure;
+
+/// <summary>
+/// Todo.Api as an operating-system process of its own on 127.0.0.1: what a SIGKILL can hit, and what the benchmark
+/// measures without a test host in the same process.
+/// </summary>
+public sealed class ApiProcess : IAsyncDisposable
+{
+    private readonly Process _process;
+
+    private ApiProcess(Process process, Uri baseAddress, TimeSpan startup)
+    {
+        _process = process;
+        BaseAddress = baseAddress;
+        StartupTime = startup;
+        Client = new HttpClient { BaseAddress = baseAddress, Timeout = TimeSpan.FromSeconds(30) };
+    }
+
+    /// <summary>The API the tests built, in the configuration they were built in.</summary>
+    public static string BuiltApi => Path.Combine(Repository.Root, "Todo.Api", "bin", Repository.BuildConfiguration, "net10.0", "Todo.Api.dll");
+
+    public Uri BaseAddress { get; }
+
+    public HttpClient Client { get; }
+
+    /// <summary>From starting the process to its first 200 on <c>GET /</c>.</summary>
+    public TimeSpan StartupTime { get; }
+
+    /// <summary>The most memory the process has held (VmHWM), in MiB.</summary>
+    public double PeakRssMiB => double.Parse(
+        File.ReadLines($"/proc/{_process.Id}/status").First(line => line.StartsWith("VmHWM:", StringComparison.Ordinal))
+            .Split(' ', StringSplitOptions.RemoveEmptyEntries)[1], CultureInfo.InvariantCulture) / 1024;
+
+    /// <summary>Starts <paramref name="apiDll"/> with <paramref name="settings"/> as environment, behind <paramref name="launcher"/> if given (<c>taskset -c 0</c>, say).</summary>
+    public static async Task<ApiProcess> StartAsync(string apiDll, IReadOnlyDictionary<string, string> settings, IReadOnlyList<string>? launcher = null)
+    {
+        var baseAddress = new Uri($"http://127.0.0.1:{FreePort.OnLoopback()}");
+        string[] command = [.. launcher ?? [], "dotnet", apiDll];
+        var startInfo = new ProcessStartInfo(command[0], command[1..])
+        {
+            WorkingDirectory = Path.GetDirectoryName(apiDll)!,
+            RedirectStandardOutput = true,
+            RedirectStandardError = true,
+        };
+        startInfo.Environment["ASPNETCORE_URLS"] = baseAddress.ToString();
+        startInfo.Environment["ASPNETCORE_ENVIRONMENT"] = "Production";
+        startInfo.Environment["Logging__LogLevel__Default"] = "Warning";
+        foreach (var (name, value) in settings)
+        {
+            startInfo.Environment[name.Replace(":", "__", StringComparison.Ordinal)] = value;
+        }
+
+        using var probe = new HttpClient { Timeout = TimeSpan.FromSeconds(1) };
+        var clock = Stopwatch.StartNew();
+        var process = Process.Start(startInfo)!;
+        process.OutputDataReceived += (_, _) => { };
+        process.ErrorDataReceived += (_, _) => { };
+        process.BeginOutputReadLine();
+        process.BeginErrorReadLine();
+        while (clock.Elapsed < TimeSpan.FromMinutes(2) && !process.HasExited)
+        {
+            try
+            {
+                using var response = await probe.GetAsync(baseAddress);
+                if (response.StatusCode == HttpStatusCode.OK)
+                {
+                    return new ApiProcess(process, baseAddress, clock.Elapsed);
+                }
+            }
+            catch (Exception exception) when (exception is HttpRequestException or TaskCanceledException)
+            {
+            }
+            await Task.Delay(5);
+        }
+
+        process.Kill(entireProcessTree: true);
+        throw new InvalidOperationException($"The API did not answer GET / (exited: {process.HasExited}).");
+    }
+
+    /// <summary>SIGKILL: no shutdown, no flushing, no goodbye.</summary>
+    public void Kill() => _process.Kill();
+
+    public async ValueTask DisposeAsync()
+    {
+        Client.Dispose();
+        if (!_process.HasExited)
+        {
+            _process.Kill(entireProcessTree: true);
+        }
+        await _process.WaitForExitAsync();
+        _process.Dispose();
+    }
+}

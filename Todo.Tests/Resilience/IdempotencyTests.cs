@@ -1,0 +1,104 @@
+using System.Net;
+using System.Net.Http.Json;
+using Npgsql;
+using Todo.Tests.Infrastructure;
+
+namespace Todo.Tests.Resilience;
+
+[Collection(TodoSystemCollection.Name)]
+[Trait("Category", "Resilience")]
+public sealed class IdempotencyTests(TodoSystem system) : IAsyncLifetime
+{
+    private TodoApiInstance _other = null!;
+
+    public Task InitializeAsync()
+    {
+        _other = system.StartAnotherApi();
+        return Task.CompletedTask;
+    }
+
+    public async Task DisposeAsync() => await _other.DisposeAsync();
+
+    [Fact]
+    public async Task A_retry_with_the_same_key_returns_the_first_todo_and_creates_nothing()
+    {
+        var body = TodoTestData.ValidBody();
+        var key = Guid.NewGuid().ToString();
+
+        using var first = await PostAsync(system.Client, body, key);
+        using var retry = await PostAsync(_other.Client, body, key);
+
+        Assert.Equal(HttpStatusCode.Created, first.StatusCode);
+        Assert.Equal(HttpStatusCode.Created, retry.StatusCode);
+        Assert.Equal(await first.Content.ReadAsStringAsync(), await retry.Content.ReadAsStringAsync());
+        Assert.Equal(first.Headers.Location, retry.Headers.Location);
+        Assert.Equal("true", Assert.Single(retry.Headers.GetValues("Idempotent-Replayed")));
+        Assert.Equal(1, await CountAsync(key));
+    }
+
+    [Fact]
+    public async Task Retries_racing_the_original_on_two_instances_make_one_todo()
+    {
+        for (var round = 0; round < 20; round++)
+        {
+            var body = TodoTestData.ValidBody();
+            var key = $"race-{Guid.NewGuid():N}";
+
+            var responses = await Task.WhenAll(Enumerable.Range(0, 6).Select(i => PostAsync(i % 2 == 0 ? system.Client : _other.Client, body, key)));
+
+            Assert.All(responses, response => Assert.Equal(HttpStatusCode.Created, response.StatusCode));
+            Assert.Single(responses.Select(response => response.Headers.Location).Distinct());
+            Assert.Equal(1, await CountAsync(key));
+        }
+    }
+
+    [Fact]
+    public async Task Reusing_a_key_for_a_different_todo_is_422_and_creates_nothing()
+    {
+        var key = Guid.NewGuid().ToString();
+        (await PostAsync(system.Client, TodoTestData.ValidBody(title: "First"), key)).Dispose();
+
+        using var reuse = await PostAsync(_other.Client, TodoTestData.ValidBody(title: "Second"), key);
+
+        await reuse.AssertProblemAsync(HttpStatusCode.UnprocessableEntity);
+        Assert.Equal(1, await CountAsync(key));
+    }
+
+    [Theory]
+    [InlineData("")]
+    [InlineData("has space")]
+    [InlineData("first, second")]
+    [InlineData("\"\"")]
+    public async Task A_malformed_key_is_400_naming_the_header(string key)
+    {
+        using var request = new HttpRequestMessage(HttpMethod.Post, "/todos") { Content = JsonContent.Create(TodoTestData.ValidBody()) };
+        request.Headers.TryAddWithoutValidation("Idempotency-Key", key.Length == 0 ? " " : key);
+
+        using var response = await system.Client.SendAsync(request);
+
+        await response.AssertProblemAsync(HttpStatusCode.BadRequest, "Idempotency-Key");
+    }
+
+    [Fact]
+    public async Task A_key_longer_than_255_characters_is_400()
+    {
+        using var response = await PostAsync(system.Client, TodoTestData.ValidBody(), new string('k', 256));
+
+        await response.AssertProblemAsync(HttpStatusCode.BadRequest, "Idempotency-Key");
+    }
+
+    private static Task<HttpResponseMessage> PostAsync(HttpClient client, object body, string key)
+    {
+        var request = new HttpRequestMessage(HttpMethod.Post, "/todos") { Content = JsonContent.Create(body) };
+        request.Headers.TryAddWithoutValidation("Idempotency-Key", key);
+        return client.SendAsync(request);
+    }
+
+    private async Task<long> CountAsync(string key)
+    {
+        await using var connection = new NpgsqlConnection(system.TodosConnectionString);
+        await connection.OpenAsync();
+        await using var count = new NpgsqlCommand("SELECT count(*) FROM todos WHERE idempotency_key = $1", connection) { Parameters = { new() { Value = key } } };
+        return (long)(await count.ExecuteScalarAsync())!;
+    }
+}

@@ -1,0 +1,117 @@
+using System.Diagnostics;
+using System.Net;
+using System.Net.Http.Json;
+using System.Text.Json;
+using Todo.Tests.Infrastructure;
+using Xunit.Abstractions;
+
+namespace Todo.Tests.Resilience;
+
+/// <summary>PostgreSQL stops and comes back: the API fails fast and honestly meanwhile, and recovers by itself.</summary>
+[Trait("Category", "Resilience")]
+public sealed class PostgresFaultTests(ITestOutputHelper output) : IAsyncLifetime
+{
+    private static readonly TimeSpan s_failFast = TimeSpan.FromSeconds(2);
+
+    private TodoServers _servers = null!;
+    private TodoApiInstance _api = null!;
+
+    public async Task InitializeAsync()
+    {
+        _servers = await TodoServers.StartAsync("postgres", "todos", "cache");
+        _api = TodoApiInstance.Start(await _servers.ConnectionStringAsync("todos"), await _servers.ConnectionStringAsync("cache"));
+    }
+
+    public async Task DisposeAsync()
+    {
+        await _api.DisposeAsync();
+        await _servers.DisposeAsync();
+    }
+
+    [Fact]
+    public async Task While_postgres_is_down_requests_fail_fast_with_503_cached_reads_work_and_service_resumes_when_it_returns()
+    {
+        var cached = await _api.Client.CreateTodoAsync();
+        (await _api.Client.GetAsync($"/todos/{cached.TodoId}")).Dispose();
+        var uncachedId = Guid.CreateVersion7();
+        var recorder = new TrafficRecorder();
+        using var stopTraffic = new CancellationTokenSource();
+        var traffic = recorder.RunAsync(6, async worker =>
+        {
+            using var response = worker % 2 == 0
+                ? await _api.Client.PostAsJsonAsync("/todos", TodoTestData.ValidBody())
+                : await _api.Client.GetAsync($"/todos/{cached.TodoId}");
+            var refusedProperly = response.StatusCode == HttpStatusCode.ServiceUnavailable && response.Headers.RetryAfter is not null;
+            return (worker % 2 == 0 ? "create" : "cached read", refusedProperly ? 503 : (int)response.StatusCode);
+        }, stopTraffic.Token);
+        await Task.Delay(TimeSpan.FromSeconds(2));
+
+        await _servers.StopAsync("postgres");
+
+        var create = await TimedAsync(() => _api.Client.PostAsJsonAsync("/todos", TodoTestData.ValidBody()));
+        var read = await TimedAsync(() => _api.Client.GetAsync($"/todos/{uncachedId}"));
+        var list = await TimedAsync(() => _api.Client.GetAsync($"/todos?userEmail={Uri.EscapeDataString(TodoTestData.NewOwner())}"));
+        var fromCache = await TimedAsync(() => _api.Client.GetAsync($"/todos/{cached.TodoId}"));
+        var health = await TimedAsync(() => _api.Client.GetAsync("/health"));
+        for (var wait = Stopwatch.StartNew(); health.Response.StatusCode == HttpStatusCode.OK && wait.Elapsed < TimeSpan.FromSeconds(4);)
+        {
+            // /health serves a report refreshed every second: give it the time to notice.
+            await Task.Delay(200);
+            health = await TimedAsync(() => _api.Client.GetAsync("/health"));
+        }
+        var alive = await TimedAsync(() => _api.Client.GetAsync("/alive"));
+
+        foreach (var (response, elapsed) in new[] { create, read, list })
+        {
+            await response.AssertProblemAsync(HttpStatusCode.ServiceUnavailable);
+            Assert.NotNull(response.Headers.RetryAfter);
+            Assert.True(elapsed <= s_failFast, $"{response.RequestMessage!.RequestUri} took {elapsed.TotalMilliseconds:N0} ms");
+        }
+        Assert.Equal(HttpStatusCode.OK, fromCache.Response.StatusCode);
+        Assert.Equal(cached, await fromCache.Response.Content.ReadFromJsonAsync<TodoDto>());
+        Assert.Equal(HttpStatusCode.ServiceUnavailable, health.Response.StatusCode);
+        Assert.Equal("Unhealthy", (await health.Response.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("status").GetString());
+        Assert.Equal(HttpStatusCode.OK, alive.Response.StatusCode);
+
+        await _servers.StartAgainAsync("postgres");
+        var back = Stopwatch.StartNew();
+        HttpStatusCode status;
+        do
+        {
+            using var retry = await _api.Client.PostAsJsonAsync("/todos", TodoTestData.ValidBody());
+            status = retry.StatusCode;
+        }
+        while (status != HttpStatusCode.Created && back.Elapsed < TimeSpan.FromSeconds(30) && await Delay());
+
+        await Task.Delay(TimeSpan.FromSeconds(2));
+        await stopTraffic.CancelAsync();
+        await traffic;
+        var samples = recorder.Samples;
+        output.WriteLine($"Traffic through the outage: {samples.Count} requests, {samples.Count(sample => sample.Status == 503)} refused with 503, " +
+            $"{samples.Count(sample => sample.Status is not (201 or 200 or 503))} otherwise failed, slowest {samples.Max(sample => sample.Latency.TotalMilliseconds):N0} ms.");
+        Assert.All(samples, sample => Assert.True(sample.Status is 200 or 201 or 503, $"{sample.Kind} answered {sample.Status}"));
+        Assert.All(samples, sample => Assert.True(sample.Latency <= s_failFast, $"{sample.Kind} took {sample.Latency.TotalMilliseconds:N0} ms"));
+        Assert.DoesNotContain(samples, sample => sample.Kind == "cached read" && sample.Status != 200);
+        Assert.Contains(samples, sample => sample.Status == 503);
+        output.WriteLine($"During the outage: create {create.Elapsed.TotalMilliseconds:N0} ms, read {read.Elapsed.TotalMilliseconds:N0} ms, " +
+            $"list {list.Elapsed.TotalMilliseconds:N0} ms (all 503), cached read {fromCache.Elapsed.TotalMilliseconds:N0} ms (200), " +
+            $"/health {health.Elapsed.TotalMilliseconds:N0} ms (503), /alive {alive.Elapsed.TotalMilliseconds:N0} ms (200).");
+        output.WriteLine($"Creates succeed again {back.Elapsed.TotalSeconds:N2} s after PostgreSQL answered.");
+        Assert.Equal(HttpStatusCode.Created, status);
+        Assert.True(back.Elapsed <= TimeSpan.FromSeconds(5), $"service resumed {back.Elapsed.TotalSeconds:N1} s after PostgreSQL returned");
+        Assert.Equal(HttpStatusCode.OK, (await _api.Client.GetAsync("/health")).StatusCode);
+    }
+
+    private static async Task<bool> Delay()
+    {
+        await Task.Delay(50);
+        return true;
+    }
+
+    private static async Task<(HttpResponseMessage Response, TimeSpan Elapsed)> TimedAsync(Func<Task<HttpResponseMessage>> send)
+    {
+        var clock = Stopwatch.StartNew();
+        var response = await send();
+        return (response, clock.Elapsed);
+    }
+}
