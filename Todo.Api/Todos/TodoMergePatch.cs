@@ -40,9 +40,12 @@ public static class TodoMergePatch
             string? value;
             switch (field.Value.ValueKind)
             {
-                case JsonValueKind.String:
-                    value = field.Value.GetString();
+                case JsonValueKind.String when TryGetString(field.Value, out var text):
+                    value = text;
                     break;
+                case JsonValueKind.String:
+                    errors[field.Name] = ["must be well-formed Unicode."];
+                    continue;
                 case JsonValueKind.Null when field.Name == "description":
                     value = "";
                     break;
@@ -66,5 +69,20 @@ public static class TodoMergePatch
 
         merged = errors.Count == 0 ? result : null;
         return merged is not null;
+    }
+
+    /// <summary>A JSON string escaping half a surrogate pair (<c>"\ud83d"</c>) is valid JSON but no text.</summary>
+    private static bool TryGetString(JsonElement value, out string? text)
+    {
+        try
+        {
+            text = value.GetString();
+            return true;
+        }
+        catch (InvalidOperationException)
+        {
+            text = null;
+            return false;
+        }
     }
 }
