@@ -9,24 +9,26 @@ namespace Todo.Tests.Infrastructure;
 public sealed class TodoApiInstance : WebApplicationFactory<TodoDbContext>
 {
     private readonly IReadOnlyDictionary<string, string?> _settings;
+    private readonly Action<IWebHostBuilder>? _configure;
 
-    private TodoApiInstance(IReadOnlyDictionary<string, string?> settings)
+    private TodoApiInstance(IReadOnlyDictionary<string, string?> settings, Action<IWebHostBuilder>? configure)
     {
         _settings = settings;
+        _configure = configure;
         UseKestrel(0);
     }
 
     public HttpClient Client { get; private set; } = null!;
 
     public static TodoApiInstance Start(string todosConnectionString, string cacheConnectionString,
-        IReadOnlyDictionary<string, string?>? settings = null)
+        IReadOnlyDictionary<string, string?>? settings = null, Action<IWebHostBuilder>? configure = null)
     {
         var all = new Dictionary<string, string?>(settings ?? new Dictionary<string, string?>())
         {
             ["ConnectionStrings:todos"] = todosConnectionString,
             ["ConnectionStrings:cache"] = cacheConnectionString,
         };
-        var instance = new TodoApiInstance(all);
+        var instance = new TodoApiInstance(all, configure);
         instance.StartServer();
         instance.Client = instance.CreateClient();
         return instance;
@@ -39,5 +41,6 @@ public sealed class TodoApiInstance : WebApplicationFactory<TodoDbContext>
         {
             builder.UseSetting(key, value);
         }
+        _configure?.Invoke(builder);
     }
 }

@@ -1,0 +1,146 @@
+using System.Collections.Concurrent;
+using System.Diagnostics;
+using System.Net;
+using System.Net.Http.Json;
+using Aspire.Hosting.Testing;
+using Todo.AppHost.LocalServices;
+using Microsoft.AspNetCore.Hosting;
+using Microsoft.Extensions.Logging;
+using Npgsql;
+using StackExchange.Redis;
+using Todo.Tests.Infrastructure;
+
+namespace Todo.Tests.Resilience;
+
+[Collection(TodoSystemCollection.Name)]
+[Trait("Category", "Resilience")]
+public sealed class SecurityTests(TodoSystem system)
+{
+    [Fact]
+    public async Task No_password_or_connection_string_reaches_logs_or_traces()
+    {
+        var logs = new ConcurrentQueue<string>();
+        var spans = new ConcurrentQueue<string>();
+        using var listener = new ActivityListener
+        {
+            ShouldListenTo = _ => true,
+            Sample = (ref ActivityCreationOptions<ActivityContext> _) => ActivitySamplingResult.AllDataAndRecorded,
+            ActivityStopped = activity => spans.Enqueue(
+                $"{activity.DisplayName} {string.Join(' ', activity.TagObjects.Select(tag => $"{tag.Key}={tag.Value}"))} " +
+                string.Join(' ', activity.Events.SelectMany(e => e.Tags.Select(tag => $"{tag.Key}={tag.Value}")))),
+        };
+        ActivitySource.AddActivityListener(listener);
+        await using var api = TodoApiInstance.Start(system.TodosConnectionString, system.CacheConnectionString,
+            configure: builder => builder.ConfigureLogging(logging => logging.SetMinimumLevel(LogLevel.Trace).AddProvider(new CapturingLoggerProvider(logs))));
+
+        var todo = await api.Client.CreateTodoAsync();
+        (await api.Client.GetAsync($"/todos/{todo.TodoId}")).Dispose();
+        (await api.Client.GetAsync($"/todos/{todo.TodoId}")).Dispose();
+        (await api.Client.PatchAsync($"/todos/{todo.TodoId}", JsonContent.Create(new { status = "done" }))).Dispose();
+        (await api.Client.PostAsync("/todos", new StringContent("{bad json"))).Dispose();
+        (await api.Client.GetAsync("/health")).Dispose();
+        await using (var wrongPassword = TodoApiInstance.Start(
+            new NpgsqlConnectionStringBuilder(system.TodosConnectionString) { Password = "not-the-password" }.ConnectionString,
+            system.CacheConnectionString,
+            settings: new Dictionary<string, string?> { ["Database:MigrateOnStartup"] = "false" },
+            configure: builder => builder.ConfigureLogging(logging => logging.AddProvider(new CapturingLoggerProvider(logs)))))
+        {
+            (await wrongPassword.Client.GetAsync($"/todos/{todo.TodoId}")).Dispose();
+        }
+
+        var secrets = Secrets();
+        Assert.NotEmpty(logs);
+        Assert.NotEmpty(spans);
+        foreach (var text in logs.Concat(spans))
+        {
+            Assert.DoesNotContain(secrets, secret => text.Contains(secret, StringComparison.Ordinal));
+            Assert.DoesNotMatch("(?i)password\\s*=\\s*[^;*\\s]", text);
+        }
+    }
+
+    [Fact]
+    public async Task Api_responses_carry_security_headers_and_do_not_name_the_server()
+    {
+        foreach (var path in new[] { "/", "/todos?limit=1", $"/todos/{Guid.CreateVersion7()}", "/todos/not-a-uuid", "/alive", "/health" })
+        {
+            using var response = await system.Client.GetAsync(path);
+
+            Assert.Equal("nosniff", Assert.Single(response.Headers.GetValues("X-Content-Type-Options")));
+            Assert.Equal("DENY", Assert.Single(response.Headers.GetValues("X-Frame-Options")));
+            Assert.Equal("no-referrer", Assert.Single(response.Headers.GetValues("Referrer-Policy")));
+            Assert.Contains("default-src 'none'", Assert.Single(response.Headers.GetValues("Content-Security-Policy")));
+            Assert.False(response.Headers.Contains("Server"), path);
+            Assert.False(response.Headers.Contains("X-Powered-By"), path);
+        }
+    }
+
+    [Fact]
+    public async Task Local_server_passwords_are_generated_secrets_never_defaults()
+    {
+        var builder = await DistributedApplicationTestingBuilder.CreateAsync<Projects.Todo_AppHost>(
+            ["--Todo:LocalServices=processes", $"--Todo:DataDirectory={Path.GetTempPath()}"]);
+        var postgres = builder.Resources.OfType<PostgresProcessResource>().Single().PasswordParameter;
+        var redis = builder.Resources.OfType<RedisProcessResource>().Single().PasswordParameter;
+        var manifest = AwsSynthesis.CommittedManifest();
+
+        Assert.Equal(["postgres-password", "cache-password"], new[] { postgres.Name, redis.Name });
+        Assert.All(new[] { postgres, redis }, password =>
+        {
+            Assert.True(password.Secret);
+            Assert.NotNull(password.Default);
+        });
+        foreach (var name in new[] { "postgres-password", "cache-password" })
+        {
+            var input = manifest[name].Json.GetProperty("inputs").GetProperty("value");
+            Assert.True(input.GetProperty("secret").GetBoolean());
+            Assert.True(input.GetProperty("default").GetProperty("generate").GetProperty("minLength").GetInt32() >= 22);
+            Assert.False(input.GetProperty("default").TryGetProperty("value", out _));
+        }
+    }
+
+    [Fact]
+    public async Task The_local_servers_refuse_clients_without_the_password()
+    {
+        var postgres = new NpgsqlConnectionStringBuilder(system.TodosConnectionString) { Password = "wrong", Pooling = false };
+        var redis = (System.Net.DnsEndPoint)ConfigurationOptions.Parse(system.CacheConnectionString).EndPoints.Single();
+
+        await using var connection = new NpgsqlConnection(postgres.ConnectionString);
+        var refused = await Assert.ThrowsAsync<PostgresException>(() => connection.OpenAsync());
+        using var anonymous = new System.Net.Sockets.TcpClient();
+        await anonymous.ConnectAsync(redis.Host, redis.Port);
+        var stream = anonymous.GetStream();
+        await stream.WriteAsync("GET todo/anything\r\n"u8.ToArray());
+        var reply = new byte[256];
+        var length = await stream.ReadAsync(reply);
+
+        Assert.Equal(PostgresErrorCodes.InvalidPassword, refused.SqlState);
+        Assert.StartsWith("-NOAUTH", System.Text.Encoding.ASCII.GetString(reply, 0, length));
+    }
+
+    private string[] Secrets() =>
+    [
+        new NpgsqlConnectionStringBuilder(system.TodosConnectionString).Password!,
+        ConfigurationOptions.Parse(system.CacheConnectionString).Password!,
+        system.TodosConnectionString,
+        system.CacheConnectionString,
+    ];
+
+    private sealed class CapturingLoggerProvider(ConcurrentQueue<string> lines) : ILoggerProvider
+    {
+        public ILogger CreateLogger(string categoryName) => new CapturingLogger(categoryName, lines);
+
+        public void Dispose()
+        {
+        }
+    }
+
+    private sealed class CapturingLogger(string category, ConcurrentQueue<string> lines) : ILogger
+    {
+        public IDisposable? BeginScope<TState>(TState state) where TState : notnull => null;
+
+        public bool IsEnabled(LogLevel logLevel) => true;
+
+        public void Log<TState>(LogLevel logLevel, EventId eventId, TState state, Exception? exception, Func<TState, Exception?, string> formatter) =>
+            lines.Enqueue($"{category}: {formatter(state, exception)} {exception}");
+    }
+}
