@@ -3,7 +3,8 @@ using System.Globalization;
 namespace Todo.Bench;
 
 /// <summary>How long and how hard each measurement runs; <c>--smoke</c> makes a few-second run that only proves the harness works.</summary>
-public sealed record BenchOptions(TimeSpan Duration, TimeSpan WarmUp, int Connections, int LargeTableRows, bool Smoke, string ResultsDirectory)
+public sealed record BenchOptions(TimeSpan Duration, TimeSpan WarmUp, int Connections, int LargeTableRows, bool Smoke, string ResultsDirectory,
+    IReadOnlyDictionary<string, string> ApiSettings)
 {
     public static BenchOptions Parse(string[] args, string repositoryRoot)
     {
@@ -17,7 +18,12 @@ public sealed record BenchOptions(TimeSpan Duration, TimeSpan WarmUp, int Connec
             Connections: 64,
             LargeTableRows: Value(args, "--large-rows") is { } rows ? int.Parse(rows, CultureInfo.InvariantCulture) : smoke ? 20_000 : 1_000_000,
             Smoke: smoke,
-            ResultsDirectory: Value(args, "--results") ?? Path.Combine(repositoryRoot, "bench", smoke ? ".work/results" : "results"));
+            ResultsDirectory: Value(args, "--results") ?? Path.Combine(repositoryRoot, "bench", smoke ? ".work/results" : "results"),
+            // --api NAME=VALUE (repeatable): configuration or environment for the API process, to measure a knob.
+            ApiSettings: args.Select((arg, index) => arg == "--api" && index + 1 < args.Length ? args[index + 1] : null)
+                .OfType<string>()
+                .Select(setting => setting.Split('=', 2))
+                .ToDictionary(pair => pair[0], pair => pair.Length > 1 ? pair[1] : ""));
     }
 
     private static string? Value(string[] args, string name) =>

@@ -58,7 +58,7 @@ async Task MeasurePagesAsync(ApiProcess api, string label, int rows)
         await wrk.RunAsync(api.BaseAddress, $"page-deep-{label}", Scripts.Get($"{query}&after={middle}")));
 }
 
-Task<ApiProcess> StartApiAsync(bool outputCaching) => ApiProcess.StartAsync(apiDll, new Dictionary<string, string>
+Task<ApiProcess> StartApiAsync(bool outputCaching) => ApiProcess.StartAsync(apiDll, new Dictionary<string, string>(options.ApiSettings)
 {
     ["ConnectionStrings:todos"] = todos,
     ["ConnectionStrings:cache"] = cache,
