@@ -61,16 +61,19 @@ public sealed class TodoDeployment
             _targets[annotated.Name] = new AnnotatedStringTarget(annotated, () => resolver);
         }
 
-        var projects = InDependencyOrder(OfKind(ResourceKind.Project).ToList(), resolver);
+        IEnumerable<string> ReachedBy(ManifestResource project) => project.Environment.Values
+            .SelectMany(value => Reached(value, manifest, kinds)).Where(name => name != project.Name).Distinct();
+
+        var projects = InDependencyOrder(OfKind(ResourceKind.Project).ToList(), ReachedBy);
         Images = new ImagesStack(app, StackId("images"), projects.Select(project => project.Name), options, props);
         imageTagOf ??= project => options.ImageTag ?? ImageTag.ForProject(manifest.Directory, Path.Combine(manifest.Directory, project.Path!));
         foreach (var project in projects)
         {
             var service = new ServiceStack(app, StackId(project.Name), Network, Images, project, imageTagOf(project), resolver, options, props);
             _targets[project.Name] = service;
-            foreach (var reached in project.Environment.Values.SelectMany(value => Reached(value, manifest, kinds)).Distinct())
+            foreach (var reached in ReachedBy(project))
             {
-                if (reached != project.Name && _targets.TryGetValue(reached, out var target))
+                if (_targets.TryGetValue(reached, out var target))
                 {
                     target.AllowFrom(service.Tasks, service, project.Name);
                 }
@@ -82,8 +85,8 @@ public sealed class TodoDeployment
 
     public ImagesStack Images { get; }
 
-    /// <summary>Projects ordered so that each comes after the projects it references.</summary>
-    private static List<ManifestResource> InDependencyOrder(List<ManifestResource> projects, ReferenceResolver resolver)
+    /// <summary>Projects ordered so that each comes after the projects it reaches.</summary>
+    private static List<ManifestResource> InDependencyOrder(List<ManifestResource> projects, Func<ManifestResource, IEnumerable<string>> reachedBy)
     {
         var byName = projects.ToDictionary(project => project.Name);
         var ordered = new List<ManifestResource>();
@@ -98,7 +101,7 @@ public sealed class TodoDeployment
             {
                 throw new ManifestMappingException($"Projects reference each other in a cycle through '{project.Name}'.");
             }
-            foreach (var dependency in DependenciesOf(project, resolver).Where(byName.ContainsKey).Where(name => name != project.Name))
+            foreach (var dependency in reachedBy(project).Where(byName.ContainsKey))
             {
                 Visit(byName[dependency]);
             }
@@ -107,9 +110,6 @@ public sealed class TodoDeployment
         projects.ForEach(Visit);
         return ordered;
     }
-
-    private static IEnumerable<string> DependenciesOf(ManifestResource project, ReferenceResolver resolver) =>
-        project.Environment.Values.SelectMany(resolver.ReferencedResources).Where(name => name != project.Name).Distinct();
 
     /// <summary>Every resource a value references, following values and annotated strings to what they reference.</summary>
     private static IEnumerable<string> Reached(string value, AspireManifest manifest, IReadOnlyDictionary<string, ResourceKind> kinds)

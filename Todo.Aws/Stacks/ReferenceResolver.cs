@@ -27,10 +27,6 @@ public sealed class ReferenceResolver(IReadOnlyDictionary<string, IAwsTarget> ta
         };
     }
 
-    /// <summary>The targets a reference may name: the service's own, or those of other resources.</summary>
-    public IEnumerable<string> ReferencedResources(string value) =>
-        ManifestExpression.Parse(value).OfType<ManifestExpression.Reference>().Select(reference => reference.Resource);
-
     private IAwsTarget TargetOf(string resource, Func<string, IAwsTarget?>? localTargets) =>
         localTargets?.Invoke(resource)
         ?? (targets.TryGetValue(resource, out var target)

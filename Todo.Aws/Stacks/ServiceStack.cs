@@ -126,7 +126,11 @@ public sealed class ServiceStack : Stack, IAwsTarget
     /// <summary>The security group of the running tasks, for the resources they must reach.</summary>
     public ISecurityGroup Tasks => _service.Service.Connections.SecurityGroups[0];
 
-    private string Url => $"{(_service.Certificate is null ? "http" : "https")}://{_service.LoadBalancer.LoadBalancerDnsName}";
+    private bool Secure => _service.Certificate is not null;
+
+    private int ListenerPort => Secure ? 443 : 80;
+
+    private string Url => $"{(Secure ? "https" : "http")}://{_service.LoadBalancer.LoadBalancerDnsName}";
 
     public ResolvedValue Resolve(string path)
     {
@@ -135,13 +139,13 @@ public sealed class ServiceStack : Stack, IAwsTarget
         {
             ["bindings", _, "targetPort"] => ResolvedValue.Plain(ContainerPort.ToString(CultureInfo.InvariantCulture)),
             ["bindings", _, "host"] => ResolvedValue.Plain(_service.LoadBalancer.LoadBalancerDnsName),
-            ["bindings", _, "port"] => ResolvedValue.Plain(_service.Certificate is null ? "80" : "443"),
+            ["bindings", _, "port"] => ResolvedValue.Plain(ListenerPort.ToString(CultureInfo.InvariantCulture)),
             ["bindings", _, "url"] => ResolvedValue.Plain(Url),
             _ => throw AwsTargets.UnknownPath(_name, path),
         };
     }
 
     public void AllowFrom(ISecurityGroup client, Construct clientScope, string clientName) =>
-        AwsTargets.AllowIngress(clientScope, _service.LoadBalancer.Connections.SecurityGroups[0], client,
-            _service.Certificate is null ? 80 : 443, $"{_name} from {clientName}");
+        AwsTargets.AllowIngress(clientScope, _service.LoadBalancer.Connections.SecurityGroups[0], client, ListenerPort,
+            $"{_name} from {clientName}");
 }
