@@ -28,7 +28,7 @@ public static class TodoCommands
         {
             return TypedResults.ValidationProblem(errors);
         }
-        if (key is not null && await db.Todos.AsNoTracking().FirstOrDefaultAsync(t => t.IdempotencyKey == key, cancellationToken) is { } earlier)
+        if (key is not null && await FindByIdempotencyKeyAsync(db, key, cancellationToken) is { } earlier)
         {
             return Replay(earlier, valid, context.Response);
         }
@@ -46,11 +46,16 @@ public static class TodoCommands
         })
         {
             db.ChangeTracker.Clear();
-            return Replay(await db.Todos.AsNoTracking().FirstAsync(t => t.IdempotencyKey == key, cancellationToken), valid, context.Response);
+            // The row that won the race on the unique key: committed, so it is there to read.
+            var winner = await FindByIdempotencyKeyAsync(db, key!, cancellationToken);
+            return Replay(winner!, valid, context.Response);
         }
         await cache.TodoCreatedAsync();
         return Created(todo, context.Response);
     }
+
+    private static Task<TodoItem?> FindByIdempotencyKeyAsync(TodoDbContext db, string key, CancellationToken cancellationToken) =>
+        db.Todos.AsNoTracking().FirstOrDefaultAsync(t => t.IdempotencyKey == key, cancellationToken);
 
     private static Results<Created<TodoResponse>, ValidationProblem, ProblemHttpResult> Replay(TodoItem earlier, ValidTodo request, HttpResponse response)
     {
