@@ -1,8 +1,12 @@
+using Todo.Tests.Infrastructure;
+
 namespace Todo.Bench;
 
 /// <summary>Pins the API to core 0 and everything else (wrk, PostgreSQL, Redis) to core 1, where the machine has two.</summary>
 public static class Cores
 {
+    private static readonly TimeSpan s_commandTimeout = TimeSpan.FromSeconds(30);
+
     public static bool CanPin => Environment.ProcessorCount >= 2 && File.Exists("/usr/bin/taskset");
 
     public static (string FileName, IEnumerable<string> Arguments) Pinned(int core, string fileName, IEnumerable<string> arguments)
@@ -19,26 +23,31 @@ public static class Cores
     /// Moves the processes whose command lines match <paramref name="patterns"/> (PostgreSQL, Redis), and their children,
     /// to core 1 beside wrk, so the API has core 0 to itself. Backends PostgreSQL forks later inherit the placement.
     /// </summary>
-    public static void PinServers(params string[] patterns)
+    public static async Task PinServersAsync(params string[] patterns)
     {
         if (!CanPin)
         {
             return;
         }
-        var servers = patterns.SelectMany(pattern => Run("pgrep", ["-f", pattern]).Split('\n', StringSplitOptions.RemoveEmptyEntries));
-        var children = servers.SelectMany(pid => Run("pgrep", ["-P", pid]).Split('\n', StringSplitOptions.RemoveEmptyEntries));
+        var servers = new List<string>();
+        foreach (var pattern in patterns)
+        {
+            servers.AddRange(await ProcessIdsAsync(["-f", pattern]));
+        }
+        var children = new List<string>();
+        foreach (var pid in servers)
+        {
+            children.AddRange(await ProcessIdsAsync(["-P", pid]));
+        }
         foreach (var pid in servers.Concat(children).Distinct())
         {
-            Run("taskset", ["-a", "-p", "-c", "1", pid]);
+            await RunAsync("taskset", ["-a", "-p", "-c", "1", pid]);
         }
     }
 
-    private static string Run(string fileName, IEnumerable<string> arguments)
-    {
-        var startInfo = new System.Diagnostics.ProcessStartInfo(fileName, arguments) { RedirectStandardOutput = true, RedirectStandardError = true };
-        using var process = System.Diagnostics.Process.Start(startInfo)!;
-        var output = process.StandardOutput.ReadToEnd();
-        process.WaitForExit();
-        return output;
-    }
+    private static async Task<string[]> ProcessIdsAsync(string[] pgrepArguments) =>
+        (await RunAsync("pgrep", pgrepArguments)).Split('\n', StringSplitOptions.RemoveEmptyEntries);
+
+    private static async Task<string> RunAsync(string fileName, IEnumerable<string> arguments) =>
+        (await ExternalProcess.RunAsync(fileName, arguments, Directory.GetCurrentDirectory(), s_commandTimeout)).Output;
 }

@@ -6,14 +6,14 @@ var repositoryRoot = args.SkipWhile(arg => arg != "--repository").Skip(1).FirstO
 var options = BenchOptions.Parse(args, repositoryRoot);
 var work = Directory.CreateDirectory(Path.Combine(repositoryRoot, "bench", ".work")).FullName;
 var apiDll = Path.Combine(work, "api", "Todo.Api.dll");
-var report = new Report();
+var report = new Report(options.Connections);
 var wrk = new Wrk(options, work);
 
 await using var servers = await TodoServers.StartAsync("postgres", "todos", "cache");
 var todos = await servers.ConnectionStringAsync("todos");
 var cache = await servers.ConnectionStringAsync("cache");
 var seeder = new Seeder(todos);
-Cores.PinServers(servers.DataDirectory.FullName, $"redis-server .*:{cache.Split(',')[0].Split(':')[^1]}$");
+await Cores.PinServersAsync(servers.DataDirectory.FullName, $"redis-server .*:{cache.Split(',')[0].Split(':')[^1]}$");
 Console.WriteLine($"Servers up. {report.Machine}");
 
 // The first start applies the migrations; the measured start-up is the second, as in production.

@@ -5,15 +5,12 @@ using System.Text.Json;
 
 namespace Todo.Bench;
 
-public sealed record Measurement(string Name, string Description, WrkResult Result)
-{
-    public double RatioToRoot { get; set; }
-}
+public sealed record Measurement(string Name, string Description, WrkResult Result);
 
 public sealed record Target(string Goal, string Measured, bool Met);
 
 /// <summary>Everything one run measured, written as <c>bench/results/&lt;date&gt;.md</c> and <c>.json</c>.</summary>
-public sealed class Report
+public sealed class Report(int connections)
 {
     public List<Measurement> Measurements { get; } = [];
     public Dictionary<string, double> PeakRssMB { get; } = [];
@@ -27,8 +24,7 @@ public sealed class Report
 
     public List<Target> Targets()
     {
-        var root = this["root"].Result.RequestsPerSecond;
-        double Share(string name) => this[name].Result.RequestsPerSecond / root;
+        double Share(string name) => RatioToRoot(this[name]);
         string Percent(string name) => $"{Share(name):P0}";
         var item = this["item-cached"].Result;
         var peak = PeakRssMB.Values.Max();
@@ -58,8 +54,6 @@ public sealed class Report
 
     public async Task WriteAsync(string directory)
     {
-        var root = this["root"].Result.RequestsPerSecond;
-        Measurements.ForEach(measurement => measurement.RatioToRoot = measurement.Result.RequestsPerSecond / root);
         Directory.CreateDirectory(directory);
         var name = Date.ToString("yyyy-MM-dd", CultureInfo.InvariantCulture);
         await File.WriteAllTextAsync(Path.Combine(directory, $"{name}.md"), Markdown());
@@ -69,7 +63,13 @@ public sealed class Report
             machine = Machine,
             startupMs = StartupMs,
             peakRssMB = PeakRssMB,
-            measurements = Measurements,
+            measurements = Measurements.Select(measurement => new
+            {
+                measurement.Name,
+                measurement.Description,
+                measurement.Result,
+                RatioToRoot = RatioToRoot(measurement),
+            }),
             targets = Targets(),
         }, new JsonSerializerOptions { WriteIndented = true, PropertyNamingPolicy = JsonNamingPolicy.CamelCase }));
         Console.WriteLine($"Wrote {Path.Combine(directory, name)}.md and .json");
@@ -80,14 +80,15 @@ public sealed class Report
         var text = new StringBuilder();
         text.AppendLine(CultureInfo.InvariantCulture, $"# Benchmark {Date:yyyy-MM-dd HH:mm} UTC");
         text.AppendLine();
-        text.AppendLine(CultureInfo.InvariantCulture, $"{Machine}. The API pinned to core 0; wrk (1 thread, 64 connections), PostgreSQL and Redis to core 1.");
+        text.AppendLine(CultureInfo.InvariantCulture, $"{Machine}. The API pinned to core 0; wrk (1 thread, {connections} connections), PostgreSQL and Redis to core 1.");
         text.AppendLine();
         text.AppendLine("| run | what | req/s | × GET / | p50 ms | p90 ms | p99 ms | max ms | errors |");
         text.AppendLine("|---|---|---:|---:|---:|---:|---:|---:|---:|");
-        foreach (var (name, description, result) in Measurements.Select(measurement => (measurement.Name, measurement.Description, measurement.Result)))
+        foreach (var measurement in Measurements)
         {
+            var (name, description, result) = measurement;
             text.AppendLine(CultureInfo.InvariantCulture,
-                $"| {name} | {description} | {result.RequestsPerSecond:N0} | {result.RequestsPerSecond / this["root"].Result.RequestsPerSecond:N2} | {result.P50Ms:N2} | {result.P90Ms:N2} | {result.P99Ms:N2} | {result.MaxMs:N1} | {result.Errors} |");
+                $"| {name} | {description} | {result.RequestsPerSecond:N0} | {RatioToRoot(measurement):N2} | {result.P50Ms:N2} | {result.P90Ms:N2} | {result.P99Ms:N2} | {result.MaxMs:N1} | {result.Errors} |");
         }
         text.AppendLine();
         text.AppendLine(CultureInfo.InvariantCulture, $"Start-up to the first 200 (migrations applied): {StartupMs:N0} ms. Peak RSS: {string.Join(", ", PeakRssMB.Select(peak => $"{peak.Key} {peak.Value:N0} MB"))}.");
@@ -100,6 +101,10 @@ public sealed class Report
         }
         return text.ToString();
     }
+
+    /// <summary>Throughput as a share of <c>GET /</c> in the same run.</summary>
+    private double RatioToRoot(Measurement measurement) =>
+        measurement.Result.RequestsPerSecond / this["root"].Result.RequestsPerSecond;
 
     private static string DescribeMachine()
     {

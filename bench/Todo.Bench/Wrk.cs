@@ -1,6 +1,6 @@
-using System.Diagnostics;
 using System.Globalization;
 using System.Text.Json;
+using Todo.Tests.Infrastructure;
 
 namespace Todo.Bench;
 
@@ -34,21 +34,18 @@ public sealed class Wrk(BenchOptions options, string workDirectory)
         return result;
     }
 
-    private static async Task<WrkResult> RunOnceAsync(Uri baseAddress, string script, TimeSpan duration)
+    private async Task<WrkResult> RunOnceAsync(Uri baseAddress, string script, TimeSpan duration)
     {
         // One thread: the whole core is wrk's, and one event loop saturates it.
         var (fileName, arguments) = Cores.Pinned(1, "wrk",
         [
-            "-t1", "-c64", $"-d{duration.TotalSeconds.ToString(CultureInfo.InvariantCulture)}s", "--timeout", "5s",
+            "-t1", $"-c{options.Connections.ToString(CultureInfo.InvariantCulture)}",
+            $"-d{duration.TotalSeconds.ToString(CultureInfo.InvariantCulture)}s", "--timeout", "5s",
             "-s", script, baseAddress.ToString().TrimEnd('/'),
         ]);
-        var startInfo = new ProcessStartInfo(fileName, arguments) { RedirectStandardOutput = true, RedirectStandardError = true };
-        using var process = Process.Start(startInfo)!;
-        var output = await process.StandardOutput.ReadToEndAsync();
-        var error = await process.StandardError.ReadToEndAsync();
-        await process.WaitForExitAsync();
+        var (_, output) = await ExternalProcess.RunAsync(fileName, arguments, workDirectory, duration + TimeSpan.FromMinutes(1));
         var json = output.Split('\n').LastOrDefault(line => line.StartsWith('{'))
-            ?? throw new InvalidOperationException($"wrk printed no summary: {output}{error}");
+            ?? throw new InvalidOperationException($"wrk printed no summary: {output}");
 
         var summary = JsonDocument.Parse(json).RootElement;
         long Get(string property) => summary.GetProperty(property).GetInt64();
