@@ -11,7 +11,7 @@ public sealed class MigrationTests(TodoSystem system)
     public async Task Two_instances_starting_at_once_on_an_empty_database_migrate_it_once_and_both_serve()
     {
         var database = $"todos_migration_{Guid.NewGuid():N}";
-        await ExecuteAsync(system.TodosConnectionString, $"CREATE DATABASE {database}");
+        await Sql.ExecuteAsync(system.TodosConnectionString, $"CREATE DATABASE {database}");
         var connectionString = new NpgsqlConnectionStringBuilder(system.TodosConnectionString) { Database = database }.ConnectionString;
 
         var starting = Enumerable.Range(0, 2)
@@ -24,8 +24,8 @@ public sealed class MigrationTests(TodoSystem system)
             var read = await instances[1].Client.GetFromJsonAsync<TodoDto>($"/todos/{created.TodoId}");
 
             Assert.Equal(created, read);
-            var applied = await ScalarAsync(connectionString, "SELECT count(*) FROM \"__EFMigrationsHistory\"");
-            var distinct = await ScalarAsync(connectionString, "SELECT count(DISTINCT \"MigrationId\") FROM \"__EFMigrationsHistory\"");
+            var applied = await Sql.ScalarAsync<long>(connectionString, "SELECT count(*) FROM \"__EFMigrationsHistory\"");
+            var distinct = await Sql.ScalarAsync<long>(connectionString, "SELECT count(DISTINCT \"MigrationId\") FROM \"__EFMigrationsHistory\"");
             Assert.True(applied > 0);
             Assert.Equal(applied, distinct);
         }
@@ -36,21 +36,5 @@ public sealed class MigrationTests(TodoSystem system)
                 await instance.DisposeAsync();
             }
         }
-    }
-
-    private static async Task ExecuteAsync(string connectionString, string sql)
-    {
-        await using var connection = new NpgsqlConnection(connectionString);
-        await connection.OpenAsync();
-        await using var command = new NpgsqlCommand(sql, connection);
-        await command.ExecuteNonQueryAsync();
-    }
-
-    private static async Task<long> ScalarAsync(string connectionString, string sql)
-    {
-        await using var connection = new NpgsqlConnection(connectionString);
-        await connection.OpenAsync();
-        await using var command = new NpgsqlCommand(sql, connection);
-        return (long)(await command.ExecuteScalarAsync())!;
     }
 }

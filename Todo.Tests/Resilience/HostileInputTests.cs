@@ -1,6 +1,5 @@
 using System.Net;
 using System.Text;
-using Npgsql;
 using Todo.Tests.Infrastructure;
 using Xunit.Abstractions;
 
@@ -71,18 +70,14 @@ public sealed class HostileInputTests(TodoSystem system, ITestOutputHelper outpu
     /// <summary>Rows of the owner that satisfy every rule the validator enforces, counted by PostgreSQL itself.</summary>
     private async Task<long> CountValidAsync(string owner)
     {
-        await using var connection = new NpgsqlConnection(system.TodosConnectionString);
-        await connection.OpenAsync();
         const string sql = """
             SELECT count(*) FROM todos
             WHERE user_email = $1 AND char_length(title) BETWEEN 1 AND 200 AND btrim(title) <> ''
               AND char_length(description) <= 2000 AND status IN ('pending', 'in_progress', 'done')
               AND title !~ '[\x01-\x1f\x7f]'
             """;
-        await using var count = new NpgsqlCommand(sql, connection) { Parameters = { new() { Value = owner } } };
-        var valid = (long)(await count.ExecuteScalarAsync())!;
-        await using var all = new NpgsqlCommand("SELECT count(*) FROM todos WHERE user_email = $1", connection) { Parameters = { new() { Value = owner } } };
-        Assert.Equal(valid, (long)(await all.ExecuteScalarAsync())!);
+        var valid = await Sql.ScalarAsync<long>(system.TodosConnectionString, sql, owner);
+        Assert.Equal(valid, await Sql.ScalarAsync<long>(system.TodosConnectionString, "SELECT count(*) FROM todos WHERE user_email = $1", owner));
         return valid;
     }
 }

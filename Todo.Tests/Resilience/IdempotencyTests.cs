@@ -1,6 +1,5 @@
 using System.Net;
 using System.Net.Http.Json;
-using Npgsql;
 using Todo.Tests.Infrastructure;
 
 namespace Todo.Tests.Resilience;
@@ -94,11 +93,6 @@ public sealed class IdempotencyTests(TodoSystem system) : IAsyncLifetime
         return client.SendAsync(request);
     }
 
-    private async Task<long> CountAsync(string key)
-    {
-        await using var connection = new NpgsqlConnection(system.TodosConnectionString);
-        await connection.OpenAsync();
-        await using var count = new NpgsqlCommand("SELECT count(*) FROM todos WHERE idempotency_key = $1", connection) { Parameters = { new() { Value = key } } };
-        return (long)(await count.ExecuteScalarAsync())!;
-    }
+    private Task<long> CountAsync(string key) =>
+        Sql.ScalarAsync<long>(system.TodosConnectionString, "SELECT count(*) FROM todos WHERE idempotency_key = $1", key);
 }
