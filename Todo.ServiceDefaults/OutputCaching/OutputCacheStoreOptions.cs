@@ -20,7 +20,7 @@ public sealed class OutputCacheStoreOptions
 
     /// <summary>How long the store is skipped once failures open the circuit; then one probe decides.</summary>
     [Range(typeof(TimeSpan), "00:00:00.5", "00:05:00")]
-    public TimeSpan BreakDuration { get; set; } = TimeSpan.FromSeconds(5);
+    public TimeSpan BreakDuration { get; set; } = TimeSpan.FromSeconds(2);
 
     /// <summary>Failures within <see cref="SamplingDuration"/> before the circuit may open.</summary>
     [Range(2, 1000)]

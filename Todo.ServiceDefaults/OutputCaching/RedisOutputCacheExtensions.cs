@@ -36,6 +36,8 @@ public static class RedisOutputCacheExtensions
                 redis.ConnectTimeout = Math.Min(redis.ConnectTimeout, 2000);
                 redis.AsyncTimeout = Math.Min(redis.AsyncTimeout, 1000);
                 redis.SyncTimeout = Math.Min(redis.SyncTimeout, 1000);
+                // The default backoff grows with every failed attempt, so a long outage delayed the return of the cache.
+                redis.ReconnectRetryPolicy = new LinearRetry(1000);
             });
 
         builder.Services.AddOptions<OutputCacheStoreOptions>()

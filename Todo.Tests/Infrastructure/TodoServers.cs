@@ -68,9 +68,13 @@ public sealed class TodoServers : IAsyncDisposable
 
     public Task StopAsync(string resource) => RunCommandAsync(resource, KnownResourceCommands.StopCommand);
 
+    /// <summary>Asks the orchestrator to start a stopped resource, without waiting for it to answer.</summary>
+    public Task IssueStartAsync(string resource) => RunCommandAsync(resource, KnownResourceCommands.StartCommand);
+
+    /// <summary>Starts a stopped resource and waits until its health checks pass.</summary>
     public async Task StartAgainAsync(string resource)
     {
-        await RunCommandAsync(resource, KnownResourceCommands.StartCommand);
+        await IssueStartAsync(resource);
         using var timeout = new CancellationTokenSource(StartTimeout);
         await _app.ResourceNotifications.WaitForResourceHealthyAsync(resource, timeout.Token);
     }

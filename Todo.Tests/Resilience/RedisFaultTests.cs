@@ -56,15 +56,17 @@ public sealed class RedisFaultTests(TodoSystem system, ITestOutputHelper output)
         var outageP99 = TrafficRecorder.Percentile(duringOutage.Where(sample => sample.Kind == "read"), 99);
         var health = await _cached.Client.GetFromJsonAsync<JsonElement>("/health");
 
+        // Timed from the start command, not from the orchestrator's next health check, which may come seconds later.
         var back = Stopwatch.StartNew();
-        await _redis.StartAgainAsync("cache");
+        await _redis.IssueStartAsync("cache");
         var recovered = await CacheServesAgainAsync(todos[0], TimeSpan.FromSeconds(15));
+        var usedAgainAfter = back.Elapsed;
 
         output.WriteLine($"Caching off: {withoutCache.Count} requests, read p99 {withoutCacheP99:N1} ms.");
         output.WriteLine($"Outage: {outage.Count} requests ({duringOutage.Count} while Redis was down), " +
             $"{outage.Count(sample => sample.Status is < 200 or > 299)} failed, read p99 during the outage {outageP99:N1} ms, " +
             $"slowest request {outage.Max(sample => sample.Latency.TotalMilliseconds):N0} ms.");
-        output.WriteLine($"Cache used again {back.Elapsed.TotalSeconds:N1} s after Redis was started again.");
+        output.WriteLine($"Cache used again {usedAgainAfter.TotalSeconds:N1} s after Redis was started again.");
 
         Assert.DoesNotContain(outage, sample => sample.Status is < 200 or > 299);
         Assert.DoesNotContain(outage, sample => sample.Latency >= TimeSpan.FromSeconds(1));
@@ -72,7 +74,7 @@ public sealed class RedisFaultTests(TodoSystem system, ITestOutputHelper output)
         Assert.True(outageP99 <= withoutCacheP99 + 50, $"read p99 {outageP99:N1} ms during the outage vs {withoutCacheP99:N1} ms uncached");
         Assert.Equal("Degraded", health.GetProperty("status").GetString());
         Assert.True(recovered, "the cache was not used again within 15 s of Redis coming back");
-        Assert.True(back.Elapsed <= TimeSpan.FromSeconds(10), $"the cache was used again only after {back.Elapsed.TotalSeconds:N1} s");
+        Assert.True(usedAgainAfter <= TimeSpan.FromSeconds(10), $"the cache was used again only after {usedAgainAfter.TotalSeconds:N1} s");
         await AssertEveryReadIsCurrentAsync(todos);
     }
 
