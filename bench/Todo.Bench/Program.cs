@@ -9,61 +9,64 @@ var apiDll = Path.Combine(work, "api", "Todo.Api.dll");
 var report = new Report(options.Connections);
 var wrk = new Wrk(options, work);
 
-await using var servers = await TodoServers.StartAsync("postgres", "todos", "cache");
-var todos = await servers.ConnectionStringAsync("todos");
-var cache = await servers.ConnectionStringAsync("cache");
-var seeder = new Seeder(todos);
-await Cores.PinServersAsync(servers.DataDirectory.FullName, $"redis-server .*:{cache.Split(',')[0].Split(':')[^1]}$");
-Console.WriteLine($"Servers up. {report.Machine}");
-
-// The first start applies the migrations; the measured start-up is the second, as in production.
-await (await StartApiAsync(outputCaching: true)).DisposeAsync();
-
-var smallIds = await WriteIdsAsync("small", await seeder.AddAsync(100, "bench-small@example.com"));
-await using (var api = await StartApiAsync(outputCaching: true))
+// The report comes last, after the servers have stopped and said so.
+await using (var servers = await TodoServers.StartAsync("postgres", "todos", "cache"))
 {
-    report.StartupMs = api.StartupTime.TotalMilliseconds;
-    report.Add("root", "GET / (the server's ceiling)", await wrk.RunAsync(api.BaseAddress, "root", Scripts.Get("/")));
-    report.Add("item-cached", "GET /todos/{id}, 100 todos, cached", await wrk.RunAsync(api.BaseAddress, "item-cached", Scripts.GetRandomTodo(smallIds)));
-    report.Add("list-cached", "GET /todos?limit=100, cached", await wrk.RunAsync(api.BaseAddress, "list-cached", Scripts.Get("/todos?limit=100")));
-    report.Add("create", "POST /todos", await wrk.RunAsync(api.BaseAddress, "create", Scripts.CreateTodo()));
-    var mixedIds = await WriteIdsAsync("mixed", await seeder.AddAsync(10_000, "bench-mixed@example.com"));
-    report.Add("mixed", "90 % GET /todos/{id}, 10 % PATCH, 10,000 todos", await wrk.RunAsync(api.BaseAddress, "mixed", Scripts.MixedReadsAndWrites(mixedIds)));
-    report.PeakRssMB["cached API"] = api.PeakRssMiB * 1.048576;
-}
+    var todos = await servers.ConnectionStringAsync("todos");
+    var cache = await servers.ConnectionStringAsync("cache");
+    var seeder = new Seeder(todos);
+    await Cores.PinServersAsync(servers.DataDirectory.FullName, $"redis-server .*:{cache.Split(',')[0].Split(':')[^1]}$");
+    Console.WriteLine($"Servers up. {report.Machine}");
 
-await using (var api = await StartApiAsync(outputCaching: false))
-{
-    report.Add("item-uncached", "GET /todos/{id}, output caching off (PostgreSQL)", await wrk.RunAsync(api.BaseAddress, "item-uncached", Scripts.GetRandomTodo(smallIds)));
-    await seeder.ClearAsync();
-    await MeasurePagesAsync(api, "10k", 10_000);
-    await MeasurePagesAsync(api, options.LargeTableRows >= 1_000_000 ? "1m" : "large", options.LargeTableRows);
-    report.PeakRssMB["uncached API"] = api.PeakRssMiB * 1.048576;
+    // The first start applies the migrations; the measured start-up is the second, as in production.
+    await (await StartApiAsync(outputCaching: true)).DisposeAsync();
+
+    var smallIds = await WriteIdsAsync("small", await seeder.AddAsync(100, "bench-small@example.com"));
+    await using (var api = await StartApiAsync(outputCaching: true))
+    {
+        report.StartupMs = api.StartupTime.TotalMilliseconds;
+        report.Add("root", "GET / (the server's ceiling)", await wrk.RunAsync(api.BaseAddress, "root", Scripts.Get("/")));
+        report.Add("item-cached", "GET /todos/{id}, 100 todos, cached", await wrk.RunAsync(api.BaseAddress, "item-cached", Scripts.GetRandomTodo(smallIds)));
+        report.Add("list-cached", "GET /todos?limit=100, cached", await wrk.RunAsync(api.BaseAddress, "list-cached", Scripts.Get("/todos?limit=100")));
+        report.Add("create", "POST /todos", await wrk.RunAsync(api.BaseAddress, "create", Scripts.CreateTodo()));
+        var mixedIds = await WriteIdsAsync("mixed", await seeder.AddAsync(10_000, "bench-mixed@example.com"));
+        report.Add("mixed", "90 % GET /todos/{id}, 10 % PATCH, 10,000 todos", await wrk.RunAsync(api.BaseAddress, "mixed", Scripts.MixedReadsAndWrites(mixedIds)));
+        report.PeakRssMB["cached API"] = api.PeakRssMiB * 1.048576;
+    }
+
+    await using (var api = await StartApiAsync(outputCaching: false))
+    {
+        report.Add("item-uncached", "GET /todos/{id}, output caching off (PostgreSQL)", await wrk.RunAsync(api.BaseAddress, "item-uncached", Scripts.GetRandomTodo(smallIds)));
+        await seeder.ClearAsync();
+        await MeasurePagesAsync(api, "10k", 10_000);
+        await MeasurePagesAsync(api, options.LargeTableRows >= 1_000_000 ? "1m" : "large", options.LargeTableRows);
+        report.PeakRssMB["uncached API"] = api.PeakRssMiB * 1.048576;
+    }
+
+    // The first page and one from the middle of the whole table, uncached: the cost of a page must not grow with the table.
+    async Task MeasurePagesAsync(ApiProcess api, string label, int rows)
+    {
+        await seeder.AddAsync(rows - (int)await seeder.CountAsync(), "bench-pages@example.com");
+        var middle = await seeder.IdAtAsync(rows / 2);
+        const string query = "/todos?limit=100";
+        Console.WriteLine($"  {rows:N0} todos in the table");
+        report.Add($"page-first-{label}", $"GET /todos?limit=100, first page of {rows:N0}, uncached",
+            await wrk.RunAsync(api.BaseAddress, $"page-first-{label}", Scripts.Get(query)));
+        report.Add($"page-deep-{label}", $"… the page after row {rows / 2:N0} of {rows:N0}, uncached",
+            await wrk.RunAsync(api.BaseAddress, $"page-deep-{label}", Scripts.Get($"{query}&after={middle}")));
+    }
+
+    Task<ApiProcess> StartApiAsync(bool outputCaching) => ApiProcess.StartAsync(apiDll, new Dictionary<string, string>(options.ApiSettings)
+    {
+        ["ConnectionStrings:todos"] = todos,
+        ["ConnectionStrings:cache"] = cache,
+        ["OutputCache:Enabled"] = outputCaching ? "true" : "false",
+    }, Cores.Launcher(0));
 }
 
 Console.WriteLine();
 Console.WriteLine(report.Markdown());
 await report.WriteAsync(options.ResultsDirectory);
-
-// The first page and one from the middle of the whole table, uncached: the cost of a page must not grow with the table.
-async Task MeasurePagesAsync(ApiProcess api, string label, int rows)
-{
-    await seeder.AddAsync(rows - (int)await seeder.CountAsync(), "bench-pages@example.com");
-    var middle = await seeder.IdAtAsync(rows / 2);
-    const string query = "/todos?limit=100";
-    Console.WriteLine($"  {rows:N0} todos in the table");
-    report.Add($"page-first-{label}", $"GET /todos?limit=100, first page of {rows:N0}, uncached",
-        await wrk.RunAsync(api.BaseAddress, $"page-first-{label}", Scripts.Get(query)));
-    report.Add($"page-deep-{label}", $"… the page after row {rows / 2:N0} of {rows:N0}, uncached",
-        await wrk.RunAsync(api.BaseAddress, $"page-deep-{label}", Scripts.Get($"{query}&after={middle}")));
-}
-
-Task<ApiProcess> StartApiAsync(bool outputCaching) => ApiProcess.StartAsync(apiDll, new Dictionary<string, string>(options.ApiSettings)
-{
-    ["ConnectionStrings:todos"] = todos,
-    ["ConnectionStrings:cache"] = cache,
-    ["OutputCache:Enabled"] = outputCaching ? "true" : "false",
-}, Cores.Launcher(0));
 
 async Task<string> WriteIdsAsync(string name, IReadOnlyList<Guid> ids)
 {
