@@ -25,22 +25,22 @@ await using (var servers = await TodoServers.StartAsync("postgres", "todos", "ca
     await using (var api = await StartApiAsync(outputCaching: true))
     {
         report.StartupMs = api.StartupTime.TotalMilliseconds;
-        report.Add("root", "GET / (the server's ceiling)", await wrk.RunAsync(api.BaseAddress, "root", Scripts.Get("/")));
-        report.Add("item-cached", "GET /todos/{id}, 100 todos, cached", await wrk.RunAsync(api.BaseAddress, "item-cached", Scripts.GetRandomTodo(smallIds)));
-        report.Add("list-cached", "GET /todos?limit=100, cached", await wrk.RunAsync(api.BaseAddress, "list-cached", Scripts.Get("/todos?limit=100")));
-        report.Add("create", "POST /todos", await wrk.RunAsync(api.BaseAddress, "create", Scripts.CreateTodo()));
+        await MeasureAsync(api, "root", "GET / (the server's ceiling)", Scripts.Get("/"));
+        await MeasureAsync(api, "item-cached", "GET /todos/{id}, 100 todos, cached", Scripts.GetRandomTodo(smallIds));
+        await MeasureAsync(api, "list-cached", "GET /todos?limit=100, cached", Scripts.Get("/todos?limit=100"));
+        await MeasureAsync(api, "create", "POST /todos", Scripts.CreateTodo());
         var mixedIds = await WriteIdsAsync("mixed", await seeder.AddAsync(10_000, "bench-mixed@example.com"));
-        report.Add("mixed", "90 % GET /todos/{id}, 10 % PATCH, 10,000 todos", await wrk.RunAsync(api.BaseAddress, "mixed", Scripts.MixedReadsAndWrites(mixedIds)));
-        report.PeakRssMB["cached API"] = api.PeakRssMiB * 1.048576;
+        await MeasureAsync(api, "mixed", "90 % GET /todos/{id}, 10 % PATCH, 10,000 todos", Scripts.MixedReadsAndWrites(mixedIds));
+        report.PeakRssMB["cached API"] = PeakRssMB(api);
     }
 
     await using (var api = await StartApiAsync(outputCaching: false))
     {
-        report.Add("item-uncached", "GET /todos/{id}, output caching off (PostgreSQL)", await wrk.RunAsync(api.BaseAddress, "item-uncached", Scripts.GetRandomTodo(smallIds)));
+        await MeasureAsync(api, "item-uncached", "GET /todos/{id}, output caching off (PostgreSQL)", Scripts.GetRandomTodo(smallIds));
         await seeder.ClearAsync();
         await MeasurePagesAsync(api, "10k", 10_000);
         await MeasurePagesAsync(api, options.LargeTableRows >= 1_000_000 ? "1m" : "large", options.LargeTableRows);
-        report.PeakRssMB["uncached API"] = api.PeakRssMiB * 1.048576;
+        report.PeakRssMB["uncached API"] = PeakRssMB(api);
     }
 
     // The first page and one from the middle of the whole table, uncached: the cost of a page must not grow with the table.
@@ -50,11 +50,12 @@ await using (var servers = await TodoServers.StartAsync("postgres", "todos", "ca
         var middle = await seeder.IdAtAsync(rows / 2);
         const string query = "/todos?limit=100";
         Console.WriteLine($"  {rows:N0} todos in the table");
-        report.Add($"page-first-{label}", $"GET /todos?limit=100, first page of {rows:N0}, uncached",
-            await wrk.RunAsync(api.BaseAddress, $"page-first-{label}", Scripts.Get(query)));
-        report.Add($"page-deep-{label}", $"… the page after row {rows / 2:N0} of {rows:N0}, uncached",
-            await wrk.RunAsync(api.BaseAddress, $"page-deep-{label}", Scripts.Get($"{query}&after={middle}")));
+        await MeasureAsync(api, $"page-first-{label}", $"GET /todos?limit=100, first page of {rows:N0}, uncached", Scripts.Get(query));
+        await MeasureAsync(api, $"page-deep-{label}", $"… the page after row {rows / 2:N0} of {rows:N0}, uncached", Scripts.Get($"{query}&after={middle}"));
     }
+
+    async Task MeasureAsync(ApiProcess api, string name, string description, string script) =>
+        report.Add(name, description, await wrk.RunAsync(api.BaseAddress, name, script), PeakRssMB(api));
 
     Task<ApiProcess> StartApiAsync(bool outputCaching) => ApiProcess.StartAsync(apiDll, new Dictionary<string, string>(options.ApiSettings)
     {
@@ -67,6 +68,8 @@ await using (var servers = await TodoServers.StartAsync("postgres", "todos", "ca
 Console.WriteLine();
 Console.WriteLine(report.Markdown());
 await report.WriteAsync(options.ResultsDirectory);
+
+static double PeakRssMB(ApiProcess api) => api.PeakRssMiB * 1.048576;
 
 async Task<string> WriteIdsAsync(string name, IReadOnlyList<Guid> ids)
 {

@@ -5,7 +5,8 @@ using System.Text.Json;
 
 namespace Todo.Bench;
 
-public sealed record Measurement(string Name, string Description, WrkResult Result);
+/// <param name="PeakRssMB">The API's peak RSS so far, after this run: where it grows shows which load costs memory.</param>
+public sealed record Measurement(string Name, string Description, WrkResult Result, double PeakRssMB);
 
 public sealed record Target(string Goal, string Measured, bool Met);
 
@@ -20,7 +21,8 @@ public sealed class Report(int connections)
 
     public Measurement this[string name] => Measurements.Single(measurement => measurement.Name == name);
 
-    public void Add(string name, string description, WrkResult result) => Measurements.Add(new Measurement(name, description, result));
+    public void Add(string name, string description, WrkResult result, double peakRssMB) =>
+        Measurements.Add(new Measurement(name, description, result, peakRssMB));
 
     public List<Target> Targets()
     {
@@ -68,6 +70,7 @@ public sealed class Report(int connections)
                 measurement.Name,
                 measurement.Description,
                 measurement.Result,
+                measurement.PeakRssMB,
                 RatioToRoot = RatioToRoot(measurement),
             }),
             targets = Targets(),
@@ -82,16 +85,16 @@ public sealed class Report(int connections)
         text.AppendLine();
         text.AppendLine(CultureInfo.InvariantCulture, $"{Machine}. The API pinned to core 0; wrk (1 thread, {connections} connections), PostgreSQL and Redis to core 1.");
         text.AppendLine();
-        text.AppendLine("| run | what | req/s | × GET / | p50 ms | p90 ms | p99 ms | max ms | errors |");
-        text.AppendLine("|---|---|---:|---:|---:|---:|---:|---:|---:|");
+        text.AppendLine("| run | what | req/s | × GET / | p50 ms | p90 ms | p99 ms | max ms | errors | peak RSS MB |");
+        text.AppendLine("|---|---|---:|---:|---:|---:|---:|---:|---:|---:|");
         foreach (var measurement in Measurements)
         {
-            var (name, description, result) = measurement;
+            var (name, description, result, peakRss) = measurement;
             text.AppendLine(CultureInfo.InvariantCulture,
-                $"| {name} | {description} | {result.RequestsPerSecond:N0} | {RatioToRoot(measurement):N2} | {result.P50Ms:N2} | {result.P90Ms:N2} | {result.P99Ms:N2} | {result.MaxMs:N1} | {result.Errors} |");
+                $"| {name} | {description} | {result.RequestsPerSecond:N0} | {RatioToRoot(measurement):N2} | {result.P50Ms:N2} | {result.P90Ms:N2} | {result.P99Ms:N2} | {result.MaxMs:N1} | {result.Errors} | {peakRss:N0} |");
         }
         text.AppendLine();
-        text.AppendLine(CultureInfo.InvariantCulture, $"Start-up to the first 200 (migrations applied): {StartupMs:N0} ms. Peak RSS: {string.Join(", ", PeakRssMB.Select(peak => $"{peak.Key} {peak.Value:N0} MB"))}.");
+        text.AppendLine(CultureInfo.InvariantCulture, $"Start-up to the first 200 (migrations applied): {StartupMs:N0} ms. Peak RSS (the last column: each API's peak so far): {string.Join(", ", PeakRssMB.Select(peak => $"{peak.Key} {peak.Value:N0} MB"))}.");
         text.AppendLine();
         text.AppendLine("| target | measured | met |");
         text.AppendLine("|---|---|---|");
