@@ -13,7 +13,7 @@ builder.AddTodoProblemDetails();
 builder.AddTodoOpenApi();
 builder.AddTodos();
 
-var app = builder.Build();
+await using var app = builder.Build();
 
 app.UseSecurityHeaders();
 app.UseExceptionHandler();
@@ -27,4 +27,6 @@ app.MapServiceInfo();
 app.MapTodos();
 
 await app.MigrateTodoDatabaseAsync();
-await app.RunAsync();
+await app.StartAsync();
+await app.WarmUpTodosAsync();
+await app.WaitForShutdownAsync();

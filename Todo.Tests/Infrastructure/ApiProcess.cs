@@ -1,3 +1,4 @@
+using System.Collections.Concurrent;
 using System.Diagnostics;
 using System.Globalization;
 using System.Net;
@@ -12,10 +13,12 @@ namespace Todo.Tests.Infrastructure;
 public sealed class ApiProcess : IAsyncDisposable
 {
     private readonly Process _process;
+    private readonly ConcurrentQueue<string> _output;
 
-    private ApiProcess(Process process, Uri baseAddress, TimeSpan startup)
+    private ApiProcess(Process process, ConcurrentQueue<string> output, Uri baseAddress, TimeSpan startup)
     {
         _process = process;
+        _output = output;
         BaseAddress = baseAddress;
         StartupTime = startup;
         Client = new HttpClient { BaseAddress = baseAddress, Timeout = TimeSpan.FromSeconds(30) };
@@ -27,6 +30,9 @@ public sealed class ApiProcess : IAsyncDisposable
     public Uri BaseAddress { get; }
 
     public HttpClient Client { get; }
+
+    /// <summary>What the process has printed so far, standard output and error.</summary>
+    public IReadOnlyCollection<string> Output => _output;
 
     /// <summary>From starting the process to its first 200 on <c>GET /</c>.</summary>
     public TimeSpan StartupTime { get; }
@@ -58,8 +64,9 @@ public sealed class ApiProcess : IAsyncDisposable
         using var probe = new HttpClient { Timeout = TimeSpan.FromSeconds(1) };
         var clock = Stopwatch.StartNew();
         var process = Process.Start(startInfo)!;
-        process.OutputDataReceived += (_, _) => { };
-        process.ErrorDataReceived += (_, _) => { };
+        var output = new ConcurrentQueue<string>();
+        process.OutputDataReceived += (_, line) => output.Enqueue(line.Data ?? "");
+        process.ErrorDataReceived += (_, line) => output.Enqueue(line.Data ?? "");
         process.BeginOutputReadLine();
         process.BeginErrorReadLine();
         while (clock.Elapsed < TimeSpan.FromMinutes(2) && !process.HasExited)
@@ -69,7 +76,7 @@ public sealed class ApiProcess : IAsyncDisposable
                 using var response = await probe.GetAsync(baseAddress);
                 if (response.StatusCode == HttpStatusCode.OK)
                 {
-                    return new ApiProcess(process, baseAddress, clock.Elapsed);
+                    return new ApiProcess(process, output, baseAddress, clock.Elapsed);
                 }
             }
             catch (Exception exception) when (exception is HttpRequestException or TaskCanceledException)

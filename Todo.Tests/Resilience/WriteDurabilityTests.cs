@@ -25,6 +25,7 @@ public sealed class WriteDurabilityTests(TodoSystem system, ITestOutputHelper ou
         var owner = TodoTestData.NewOwner();
         var acknowledged = new ConcurrentDictionary<string, Guid>();
         var failedAttempts = 0;
+        var answers = new ConcurrentDictionary<string, int>();
         using var stop = new CancellationTokenSource(TimeSpan.FromSeconds(10));
 
         var writers = Enumerable.Range(0, 120).Select(writer => Task.Run(async () =>
@@ -41,6 +42,7 @@ public sealed class WriteDurabilityTests(TodoSystem system, ITestOutputHelper ou
                         using var request = new HttpRequestMessage(HttpMethod.Post, "/todos") { Content = JsonContent.Create(body) };
                         request.Headers.Add("Idempotency-Key", key);
                         using var response = await api.Client.SendAsync(request);
+                        answers.AddOrUpdate($"{(api == victim ? "victim" : "survivor")} {(int)response.StatusCode}", 1, (_, count) => count + 1);
                         if (response.StatusCode == HttpStatusCode.Created)
                         {
                             var todo = (await response.Content.ReadFromJsonAsync<TodoDto>())!;
@@ -48,8 +50,9 @@ public sealed class WriteDurabilityTests(TodoSystem system, ITestOutputHelper ou
                             break;
                         }
                     }
-                    catch (HttpRequestException)
+                    catch (HttpRequestException exception)
                     {
+                        answers.AddOrUpdate($"{(api == victim ? "victim" : "survivor")} {exception.Message} {exception.InnerException?.Message}", 1, (_, count) => count + 1);
                         Interlocked.Increment(ref failedAttempts);
                     }
                 }
@@ -57,11 +60,13 @@ public sealed class WriteDurabilityTests(TodoSystem system, ITestOutputHelper ou
         })).ToList();
 
         await Task.Delay(TimeSpan.FromSeconds(5));
+        var acknowledgedBeforeKill = acknowledged.Count;
         victim.Kill();
         await Task.WhenAll(writers);
 
         var stored = await StoredAsync(owner);
-        output.WriteLine($"{acknowledged.Count} creates acknowledged by 120 writers in 10 s, {failedAttempts} attempts cut by the kill, {stored.Count} rows stored.");
+        output.WriteLine($"{acknowledged.Count} creates acknowledged by 120 writers in 10 s, {failedAttempts} attempts cut by the kill, {stored.Count} rows stored; " +
+            $"{acknowledgedBeforeKill} acknowledged before the kill; answers: {string.Join(", ", answers.OrderBy(pair => pair.Key).Select(pair => $"{pair.Key} × {pair.Value}"))}.");
         Assert.True(acknowledged.Count > 100, $"only {acknowledged.Count} creates were acknowledged");
         Assert.True(failedAttempts > 0, "the kill interrupted no request");
         Assert.DoesNotContain(acknowledged, pair => !stored.TryGetValue(pair.Key, out var id) || id != pair.Value);
