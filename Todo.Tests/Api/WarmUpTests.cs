@@ -10,12 +10,7 @@ public sealed class WarmUpTests(TodoSystem system)
     [Fact]
     public async Task A_new_instance_warms_up_its_handlers_and_routes_and_leaves_no_todo_behind()
     {
-        await using var api = await ApiProcess.StartAsync(ApiProcess.BuiltApi, new Dictionary<string, string>
-        {
-            ["ConnectionStrings:todos"] = system.TodosConnectionString,
-            ["ConnectionStrings:cache"] = system.CacheConnectionString,
-            ["Logging:LogLevel:Default"] = "Information",
-        });
+        await using var api = await system.StartApiProcessAsync(new Dictionary<string, string> { ["Logging:LogLevel:Default"] = "Information" });
 
         // The routes are warmed once the API listens, so possibly after its first answer.
         for (var wait = Stopwatch.StartNew(); !api.Output.Any(line => line.Contains("todo routes", StringComparison.Ordinal)) && wait.Elapsed < TimeSpan.FromSeconds(15);)

@@ -21,6 +21,14 @@ public sealed class TodoSystem : IAsyncLifetime
     public TodoApiInstance StartAnotherApi(IReadOnlyDictionary<string, string?>? settings = null) =>
         TodoApiInstance.Start(TodosConnectionString, CacheConnectionString, settings);
 
+    /// <summary>The built API as a process of its own on these servers, with <paramref name="settings"/> besides.</summary>
+    public Task<ApiProcess> StartApiProcessAsync(IReadOnlyDictionary<string, string>? settings = null) =>
+        ApiProcess.StartAsync(ApiProcess.BuiltApi, new Dictionary<string, string>(settings ?? new Dictionary<string, string>())
+        {
+            ["ConnectionStrings:todos"] = TodosConnectionString,
+            ["ConnectionStrings:cache"] = CacheConnectionString,
+        });
+
     public async Task InitializeAsync()
     {
         _servers = await TodoServers.StartAsync("postgres", "todos", "cache");

@@ -19,10 +19,8 @@ public sealed class OverloadTests(TodoSystem system, ITestOutputHelper output)
     [Fact]
     public async Task At_four_times_capacity_excess_is_refused_quickly_and_health_answers_within_100_ms()
     {
-        await using var api = await ApiProcess.StartAsync(ApiProcess.BuiltApi, new Dictionary<string, string>
+        await using var api = await system.StartApiProcessAsync(new Dictionary<string, string>
         {
-            ["ConnectionStrings:todos"] = system.TodosConnectionString,
-            ["ConnectionStrings:cache"] = system.CacheConnectionString,
             ["OutputCache:Enabled"] = "false",
             ["Overload:ConcurrencyLimit"] = $"{ConcurrencyLimit}",
             ["Overload:QueueLimit"] = $"{QueueLimit}",

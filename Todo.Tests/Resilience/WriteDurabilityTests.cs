@@ -15,13 +15,8 @@ public sealed class WriteDurabilityTests(TodoSystem system, ITestOutputHelper ou
     [Fact]
     public async Task With_one_of_two_instances_killed_midway_every_acknowledged_create_is_stored_exactly_once()
     {
-        var settings = new Dictionary<string, string>
-        {
-            ["ConnectionStrings:todos"] = system.TodosConnectionString,
-            ["ConnectionStrings:cache"] = system.CacheConnectionString,
-        };
-        await using var survivor = await ApiProcess.StartAsync(ApiProcess.BuiltApi, settings);
-        await using var victim = await ApiProcess.StartAsync(ApiProcess.BuiltApi, settings);
+        await using var survivor = await system.StartApiProcessAsync();
+        await using var victim = await system.StartApiProcessAsync();
         var owner = TodoTestData.NewOwner();
         var acknowledged = new ConcurrentDictionary<string, Guid>();
         var failedAttempts = 0;
