@@ -27,6 +27,7 @@ app.MapServiceInfo();
 app.MapTodos();
 
 await app.MigrateTodoDatabaseAsync();
+await app.WarmUpTodoHandlersAsync();
 await app.StartAsync();
-await app.WarmUpTodosAsync();
+await app.WarmUpTodoRoutesAsync();
 await app.WaitForShutdownAsync();

@@ -8,24 +8,22 @@ using Todo.Api.Data;
 namespace Todo.Api.Todos;
 
 /// <summary>
-/// Readies a new instance for its first burst. Without it, the first concurrent requests each built the routes,
-/// compiled the same EF Core queries and initialised the serializers at once, blocking the thread pool for seconds,
-/// <c>/alive</c> included. It runs once the API listens, so <c>/alive</c> and <c>/</c> answer meanwhile, and it never
-/// stops the API: one that cannot reach PostgreSQL yet still answers 503 until it can.
+/// Readies a new instance for its first burst. Without it, the first concurrent requests each compiled the same EF Core
+/// queries, built the routes and initialised the serializers at once, blocking the thread pool for seconds,
+/// <c>/alive</c> included. Neither step ever stops the start: an API that cannot reach PostgreSQL yet still listens
+/// and answers 503 until it can.
 /// </summary>
 public static class TodoWarmUp
 {
     private static readonly TimeSpan s_timeLimit = TimeSpan.FromSeconds(10);
 
-    /// <summary>
-    /// Every handler once, writes included, in a transaction that is rolled back; then a request that changes nothing
-    /// to each todo route, through the whole pipeline.
-    /// </summary>
-    public static async Task WarmUpTodosAsync(this WebApplication app)
-    {
-        await WithinTimeLimitAsync(app, "handlers", cancellationToken => RunEveryHandlerAsync(app.Services, cancellationToken));
-        await WithinTimeLimitAsync(app, "routes", cancellationToken => RequestEveryRouteAsync(app, cancellationToken));
-    }
+    /// <summary>Before the API listens: every handler once, writes included, in a transaction that is rolled back.</summary>
+    public static Task WarmUpTodoHandlersAsync(this WebApplication app) =>
+        WithinTimeLimitAsync(app, "handlers", cancellationToken => RunEveryHandlerAsync(app.Services, cancellationToken));
+
+    /// <summary>Once it listens: a request that changes nothing to each todo route, through the whole pipeline.</summary>
+    public static Task WarmUpTodoRoutesAsync(this WebApplication app) =>
+        WithinTimeLimitAsync(app, "routes", cancellationToken => RequestEveryRouteAsync(app, cancellationToken));
 
     private static async Task WithinTimeLimitAsync(WebApplication app, string part, Func<CancellationToken, Task> warmUp)
     {
