@@ -16,7 +16,7 @@ public sealed class OutputCacheStoreOptions
 
     /// <summary>The longest a request waits for any one Redis operation before it goes on without the cache.</summary>
     [Range(typeof(TimeSpan), "00:00:00.010", "00:00:05")]
-    public TimeSpan OperationTimeout { get; set; } = TimeSpan.FromMilliseconds(250);
+    public TimeSpan OperationTimeout { get; set; } = TimeSpan.FromMilliseconds(500);
 
     /// <summary>How long the store is skipped once failures open the circuit; then one probe decides.</summary>
     [Range(typeof(TimeSpan), "00:00:00.5", "00:05:00")]
