@@ -17,6 +17,11 @@ public static class TodoWarmUp
 {
     private static readonly TimeSpan s_timeLimit = TimeSpan.FromSeconds(10);
 
+    private static readonly TodoRequest s_todo = new()
+    {
+        Title = "Warm-up", Description = "Warm-up", DueDate = "2030-01-01", Status = "pending", UserEmail = "warm-up@example.com",
+    };
+
     /// <summary>Before the API listens: every handler once, writes included, in a transaction that is rolled back.</summary>
     public static Task WarmUpTodoHandlersAsync(this WebApplication app) =>
         WithinTimeLimitAsync(app, "handlers", cancellationToken => RunEveryHandlerAsync(app.Services, cancellationToken));
@@ -50,7 +55,7 @@ public static class TodoWarmUp
         }
         using var client = new HttpClient { BaseAddress = new UriBuilder(listening) { Host = "localhost" }.Uri };
         var missing = $"/todos/{Guid.CreateVersion7()}";
-        var valid = """{"title":"Warm-up","dueDate":"2030-01-01","userEmail":"warm-up@example.com"}""";
+        var valid = JsonSerializer.Serialize(s_todo, TodoJsonContext.Default.TodoRequest);
         (HttpMethod Method, string Path, string? Body)[] requests =
         [
             (HttpMethod.Get, missing, null),
@@ -76,19 +81,18 @@ public static class TodoWarmUp
         var clock = scope.ServiceProvider.GetRequiredService<TimeProvider>();
         await using var transaction = await db.Database.BeginTransactionAsync(cancellationToken);
 
-        var request = new TodoRequest { Title = "Warm-up", DueDate = "2030-01-01", UserEmail = "warm-up@example.com" };
         var create = Context(scope);
         create.Request.Headers[IdempotencyKeys.HeaderName] = $"warm-up-{Guid.CreateVersion7()}";
-        var created = (await TodoCommands.CreateTodo(request, create, db, cache, clock, cancellationToken)).Result;
+        var created = (await TodoCommands.CreateTodo(s_todo, create, db, cache, clock, cancellationToken)).Result;
         await created.ExecuteAsync(create);
         var id = ((Created<TodoResponse>)created).Value!.TodoId.ToString();
 
-        await ExecuteAsync(scope, context => TodoCommands.CreateTodo(request with { Title = "" }, context, db, cache, clock, cancellationToken));
+        await ExecuteAsync(scope, context => TodoCommands.CreateTodo(s_todo with { Title = "" }, context, db, cache, clock, cancellationToken));
         await ExecuteAsync(scope, context => TodoQueries.GetTodo(id, db, context.Response, cancellationToken));
         await ExecuteAsync(scope, context => TodoQueries.GetTodo($"{Guid.Empty}", db, context.Response, cancellationToken));
-        foreach (var status in new[] { null, "pending" })
+        foreach (var status in new[] { null, s_todo.Status })
         {
-            foreach (var owner in new[] { null, request.UserEmail })
+            foreach (var owner in new[] { null, s_todo.UserEmail })
             {
                 foreach (var after in new[] { null, id })
                 {
@@ -98,7 +102,7 @@ public static class TodoWarmUp
         }
         using var patch = JsonDocument.Parse("""{"description":"Warm-up"}""");
         await ExecuteAsync(scope, context => TodoCommands.PatchTodo(id, patch.RootElement, context, db, cache, clock, cancellationToken));
-        await ExecuteAsync(scope, context => TodoCommands.ReplaceTodo(id, request, context, db, cache, clock, cancellationToken));
+        await ExecuteAsync(scope, context => TodoCommands.ReplaceTodo(id, s_todo, context, db, cache, clock, cancellationToken));
         await ExecuteAsync(scope, context => TodoCommands.DeleteTodo(id, context.Request, db, cache, cancellationToken));
 
         await transaction.RollbackAsync(cancellationToken);
