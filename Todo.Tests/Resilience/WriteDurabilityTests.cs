@@ -21,6 +21,8 @@ public sealed class WriteDurabilityTests(TodoSystem system, ITestOutputHelper ou
         var acknowledged = new ConcurrentDictionary<string, Guid>();
         var failedAttempts = 0;
         var answers = new ConcurrentDictionary<string, int>();
+        void Count(ApiProcess api, string answer) =>
+            answers.AddOrUpdate($"{(api == victim ? "victim" : "survivor")} {answer}", 1, (_, count) => count + 1);
         using var stop = new CancellationTokenSource(TimeSpan.FromSeconds(10));
 
         var writers = Enumerable.Range(0, 120).Select(writer => Task.Run(async () =>
@@ -37,7 +39,7 @@ public sealed class WriteDurabilityTests(TodoSystem system, ITestOutputHelper ou
                         using var request = new HttpRequestMessage(HttpMethod.Post, "/todos") { Content = JsonContent.Create(body) };
                         request.Headers.Add("Idempotency-Key", key);
                         using var response = await api.Client.SendAsync(request);
-                        answers.AddOrUpdate($"{(api == victim ? "victim" : "survivor")} {(int)response.StatusCode}", 1, (_, count) => count + 1);
+                        Count(api, $"{(int)response.StatusCode}");
                         if (response.StatusCode == HttpStatusCode.Created)
                         {
                             var todo = (await response.Content.ReadFromJsonAsync<TodoDto>())!;
@@ -47,7 +49,7 @@ public sealed class WriteDurabilityTests(TodoSystem system, ITestOutputHelper ou
                     }
                     catch (HttpRequestException exception)
                     {
-                        answers.AddOrUpdate($"{(api == victim ? "victim" : "survivor")} {exception.Message} {exception.InnerException?.Message}", 1, (_, count) => count + 1);
+                        Count(api, $"{exception.Message} {exception.InnerException?.Message}");
                         Interlocked.Increment(ref failedAttempts);
                     }
                 }
