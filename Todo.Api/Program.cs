@@ -8,7 +8,7 @@ var builder = WebApplication.CreateBuilder(args);
 
 builder.AddServiceDefaults();
 builder.AddTodoDatabase();
-builder.AddRedisOutputCache("cache", TodoCache.AddPolicies);
+builder.AddRedisOutputCache("cache");
 builder.AddTodoProblemDetails();
 builder.AddTodoOpenApi();
 builder.AddTodos();

@@ -9,12 +9,12 @@ public static class TodoEndpoints
         var todos = app.MapGroup("/todos").WithTags("Todos");
 
         todos.MapGet("", TodoQueries.ListTodos)
-            .CacheOutput(TodoCache.ListPolicy)
+            .CacheSharedOutput(TodoCache.ListKey)
             .WithName("ListTodos")
             .WithSummary("Lists todos, newest first, a page at a time.");
 
         todos.MapGet("/{todoId}", TodoQueries.GetTodo)
-            .CacheOutput(TodoCache.ItemPolicy)
+            .CacheSharedOutput(TodoCache.ItemKey)
             .WithName("GetTodo")
             .WithSummary("Gets one todo with its ETag.")
             .ProducesProblem(StatusCodes.Status404NotFound);

@@ -52,6 +52,10 @@ public sealed record TodoListQuery(TodoStatus? Status, string? UserEmail, int Li
         return query is not null;
     }
 
+    /// <summary>One text per distinct query (the e-mail last, so no other part can run into it).</summary>
+    public string CacheVariant =>
+        $"{(Status is { } status ? TodoStatusNames.ToName(status) : "")}|{Limit.ToString(CultureInfo.InvariantCulture)}|{After}|{UserEmail}";
+
     /// <summary>The <c>Link</c> header value that points at the page after <paramref name="lastId"/>.</summary>
     public string NextPageLink(Guid lastId)
     {

@@ -2,7 +2,7 @@ using System.Diagnostics.Metrics;
 
 namespace Todo.ServiceDefaults.OutputCaching;
 
-/// <summary>Counts what the shared output-cache store did for requests: hits, misses, failures and skips.</summary>
+/// <summary>Counts what the shared output-cache store did for requests: hits, misses, refused stale stores, failures and skips.</summary>
 public sealed class OutputCacheMetrics
 {
     public const string MeterName = "Todo.OutputCache";
@@ -11,6 +11,7 @@ public sealed class OutputCacheMetrics
     private readonly Counter<long> _misses;
     private readonly Counter<long> _failures;
     private readonly Counter<long> _skipped;
+    private readonly Counter<long> _staleStoresRefused;
 
     public OutputCacheMetrics(IMeterFactory meterFactory)
     {
@@ -19,6 +20,8 @@ public sealed class OutputCacheMetrics
         _misses = meter.CreateCounter<long>("todo.output_cache.misses", "{lookup}", "Lookups the shared store had no entry for.");
         _failures = meter.CreateCounter<long>("todo.output_cache.failures", "{operation}", "Store operations that failed or timed out.");
         _skipped = meter.CreateCounter<long>("todo.output_cache.skipped", "{operation}", "Store operations not attempted while the circuit was open.");
+        _staleStoresRefused = meter.CreateCounter<long>("todo.output_cache.stale_refused", "{entry}",
+            "Responses not stored because a write invalidated their tag while they were computed.");
     }
 
     public void Hit() => _hits.Add(1);
@@ -26,6 +29,8 @@ public sealed class OutputCacheMetrics
     public void Miss() => _misses.Add(1);
 
     public void Failure(string operation) => _failures.Add(1, new KeyValuePair<string, object?>("operation", operation));
+
+    public void StaleStoreRefused() => _staleStoresRefused.Add(1);
 
     public void Skipped(string operation) => _skipped.Add(1, new KeyValuePair<string, object?>("operation", operation));
 }

@@ -29,6 +29,10 @@ public sealed class OutputCacheStoreOptions
     [Range(typeof(TimeSpan), "00:00:01", "00:05:00")]
     public TimeSpan SamplingDuration { get; set; } = TimeSpan.FromSeconds(10);
 
+    /// <summary>The largest response body that is cached; a larger one is served, not stored.</summary>
+    [Range(1024, 64 * 1024 * 1024)]
+    public long MaximumBodySize { get; set; } = 1024 * 1024;
+
     /// <summary>Prefix of every key the store writes, so several applications can share one Redis.</summary>
     public string KeyPrefix { get; set; } = "todo/";
 }

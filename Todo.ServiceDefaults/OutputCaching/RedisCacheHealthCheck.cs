@@ -1,4 +1,3 @@
-using Microsoft.AspNetCore.OutputCaching;
 using Microsoft.Extensions.Diagnostics.HealthChecks;
 using Microsoft.Extensions.Options;
 using StackExchange.Redis;
@@ -9,12 +8,12 @@ namespace Todo.ServiceDefaults.OutputCaching;
 /// Reports the shared cache as Degraded, never Unhealthy, when Redis cannot be reached: the service still
 /// answers every request from PostgreSQL, so a load balancer must keep it in rotation.
 /// </summary>
-public sealed class RedisCacheHealthCheck(IConnectionMultiplexer redis, IOutputCacheStore store, IOptions<OutputCacheStoreOptions> options)
+public sealed class RedisCacheHealthCheck(IConnectionMultiplexer redis, SharedOutputCacheStore store, IOptions<OutputCacheStoreOptions> options)
     : IHealthCheck
 {
     public async Task<HealthCheckResult> CheckHealthAsync(HealthCheckContext context, CancellationToken cancellationToken = default)
     {
-        if (store is ResilientOutputCacheStore { IsAvailable: false })
+        if (!store.IsAvailable)
         {
             return HealthCheckResult.Degraded("Redis failed repeatedly; responses are served without the shared cache.");
         }

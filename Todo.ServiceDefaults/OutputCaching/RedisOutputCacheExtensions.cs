@@ -1,7 +1,4 @@
 using Microsoft.AspNetCore.Builder;
-using Microsoft.AspNetCore.OutputCaching;
-using Microsoft.AspNetCore.OutputCaching.StackExchangeRedis;
-using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Diagnostics.HealthChecks;
 using Microsoft.Extensions.Options;
@@ -14,17 +11,13 @@ namespace Microsoft.Extensions.Hosting;
 public static class RedisOutputCacheExtensions
 {
     /// <summary>
-    /// Output caching on a Redis store shared by every instance of the service: the Aspire Redis client
-    /// (tracing, configuration section <c>Aspire:StackExchange:Redis</c>) feeds the Redis
-    /// <see cref="IOutputCacheStore"/>, wrapped so that Redis never fails or stalls a request.
-    /// Configuration section <c>OutputCache</c> sets <see cref="OutputCacheStoreOptions"/>.
+    /// Output caching on a Redis store shared by every instance of the service: the Aspire Redis client (tracing,
+    /// configuration section <c>Aspire:StackExchange:Redis</c>) feeds a <see cref="SharedOutputCacheStore"/>, which never
+    /// stores what a write already made stale and never lets Redis fail or stall a request. Endpoints opt in with
+    /// <c>CacheSharedOutput</c>; configuration section <c>OutputCache</c> sets <see cref="OutputCacheStoreOptions"/>.
     /// </summary>
-    public static TBuilder AddRedisOutputCache<TBuilder>(this TBuilder builder, string connectionName,
-        Action<OutputCacheOptions>? configureOptions = null) where TBuilder : IHostApplicationBuilder
+    public static TBuilder AddRedisOutputCache<TBuilder>(this TBuilder builder, string connectionName) where TBuilder : IHostApplicationBuilder
     {
-        var storeOptions = builder.Configuration.GetSection(OutputCacheStoreOptions.SectionName).Get<OutputCacheStoreOptions>()
-            ?? new OutputCacheStoreOptions();
-
         builder.AddRedisClient(connectionName,
             settings => settings.DisableHealthChecks = true, // replaced by RedisCacheHealthCheck, which degrades instead of failing
             redis =>
@@ -45,18 +38,7 @@ public static class RedisOutputCacheExtensions
             .ValidateDataAnnotations()
             .ValidateOnStart();
 
-        builder.Services.AddOutputCache(options =>
-        {
-            options.DefaultExpirationTimeSpan = storeOptions.EntryLifetime;
-            configureOptions?.Invoke(options);
-        });
-
-        builder.Services.AddStackExchangeRedisOutputCache(options => options.InstanceName = storeOptions.KeyPrefix);
-        builder.Services.AddOptions<RedisOutputCacheOptions>().Configure<IServiceProvider>((options, services) =>
-            options.ConnectionMultiplexerFactory = () => Task.FromResult(services.GetRequiredService<IConnectionMultiplexer>()));
-        builder.Services.Decorate<IOutputCacheStore>((inner, services) =>
-            ActivatorUtilities.CreateInstance<ResilientOutputCacheStore>(services, inner));
-
+        builder.Services.AddSingleton<SharedOutputCacheStore>();
         builder.Services.AddSingleton<OutputCacheMetrics>();
         builder.Services.ConfigureOpenTelemetryMeterProvider(metrics => metrics.AddMeter(OutputCacheMetrics.MeterName));
         builder.Services.AddHealthChecks().AddCheck<RedisCacheHealthCheck>(connectionName, HealthStatus.Degraded);
@@ -64,28 +46,13 @@ public static class RedisOutputCacheExtensions
         return builder;
     }
 
-    /// <summary>The output-caching middleware, unless <c>OutputCache:Enabled</c> is false.</summary>
+    /// <summary>The shared output cache in front of the endpoints that opt in, unless <c>OutputCache:Enabled</c> is false.</summary>
     public static WebApplication UseRedisOutputCache(this WebApplication app)
     {
         if (app.Services.GetRequiredService<IOptions<OutputCacheStoreOptions>>().Value.Enabled)
         {
-            app.UseOutputCache();
+            app.UseMiddleware<SharedOutputCacheMiddleware>();
         }
         return app;
-    }
-
-    /// <summary>Replaces the last registration of <typeparamref name="TService"/> with a wrapper around it.</summary>
-    private static void Decorate<TService>(this IServiceCollection services, Func<TService, IServiceProvider, TService> decorate)
-        where TService : class
-    {
-        var registration = services.Last(descriptor => descriptor.ServiceType == typeof(TService));
-        services.Remove(registration);
-        services.Add(ServiceDescriptor.Describe(typeof(TService), provider =>
-        {
-            var inner = (TService)(registration.ImplementationInstance
-                ?? registration.ImplementationFactory?.Invoke(provider)
-                ?? ActivatorUtilities.CreateInstance(provider, registration.ImplementationType!));
-            return decorate(inner, provider);
-        }, registration.Lifetime));
     }
 }

@@ -1,0 +1,28 @@
+namespace Todo.ServiceDefaults.OutputCaching;
+
+/// <summary>
+/// Names a cached response. <see cref="Tag"/> is what a write invalidates (<c>todo:{id}</c>, say); <see cref="Variant"/>
+/// tells the responses under one tag apart (the parsed query of a list page), so equal requests share one entry.
+/// </summary>
+/// <remarks>
+/// A tag may not contain braces: it becomes the Redis hash tag of its keys, so that an entry and its tag's generation
+/// share one cluster slot and one script can read both (ElastiCache Serverless is a cluster).
+/// </remarks>
+public readonly record struct OutputCacheKey
+{
+    public OutputCacheKey(string tag, string variant = "")
+    {
+        Tag = ValidTag(tag);
+        Variant = variant;
+    }
+
+    public string Tag { get; }
+
+    public string Variant { get; }
+
+    public static string ValidTag(string tag)
+    {
+        ArgumentException.ThrowIfNullOrEmpty(tag);
+        return tag.AsSpan().IndexOfAny('{', '}') < 0 ? tag : throw new ArgumentException($"A cache tag may not contain braces: '{tag}'.", nameof(tag));
+    }
+}

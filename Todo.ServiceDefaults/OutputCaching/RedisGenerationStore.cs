@@ -1,0 +1,90 @@
+using StackExchange.Redis;
+
+namespace Todo.ServiceDefaults.OutputCaching;
+
+/// <summary>
+/// Cached responses in Redis, each stamped with the generation its tag had before the response was computed.
+/// A write moves the tag to a new generation: every entry stamped with an older one is invisible at once, however many
+/// there are, and a response computed while the generation moved on is never stored. Each operation is one script, so
+/// no check can interleave with a write. Keys: <c>{prefix}{tag}</c> holds the generation, <c>{prefix}{tag}/{variant}</c>
+/// an entry; the braces put both in one cluster slot.
+/// </summary>
+/// <remarks>
+/// A generation is the Redis server's clock in microseconds when it was made (or its predecessor plus one), so one
+/// that was lost (expired, evicted, or Redis restarted) is made again with a value no surviving entry can carry.
+/// </remarks>
+internal sealed class RedisGenerationStore(IConnectionMultiplexer redis, string keyPrefix, TimeSpan entryLifetime)
+{
+    // Hit: the entry. Miss: the generation, made now if the tag has none.
+    private const string LookupScript = """
+        local generation = redis.call('GET', KEYS[1])
+        if generation then
+          local entry = redis.call('HMGET', KEYS[2], 'g', 'v')
+          if entry[1] == generation and entry[2] then
+            return entry[2]
+          end
+        else
+          local now = redis.call('TIME')
+          generation = string.format('%.0f', now[1] * 1000000 + now[2])
+          redis.call('SET', KEYS[1], generation, 'PX', ARGV[1])
+        end
+        return tonumber(generation)
+        """;
+
+    // Stores only if the generation is still the one the lookup returned.
+    private const string StoreScript = """
+        if redis.call('GET', KEYS[1]) ~= ARGV[1] then
+          return 0
+        end
+        redis.call('HSET', KEYS[2], 'g', ARGV[1], 'v', ARGV[2])
+        redis.call('PEXPIRE', KEYS[2], ARGV[3])
+        redis.call('PEXPIRE', KEYS[1], ARGV[4])
+        return 1
+        """;
+
+    private const string InvalidateScript = """
+        local now = redis.call('TIME')
+        local generation = now[1] * 1000000 + now[2]
+        local current = tonumber(redis.call('GET', KEYS[1]))
+        if current and current >= generation then
+          generation = current + 1
+        end
+        redis.call('SET', KEYS[1], string.format('%.0f', generation), 'PX', ARGV[1])
+        return 1
+        """;
+
+    private readonly long _entryLifetimeMilliseconds = (long)entryLifetime.TotalMilliseconds;
+
+    // A generation outlives every entry stamped with it, so no entry is lost to its generation's expiry.
+    private readonly long _generationLifetimeMilliseconds = 2 * (long)entryLifetime.TotalMilliseconds;
+
+    private IDatabase Database => redis.GetDatabase();
+
+    public async Task<OutputCacheLookup> LookupAsync(OutputCacheKey key)
+    {
+        var result = await Database.ScriptEvaluateAsync(LookupScript, [GenerationKey(key), EntryKey(key)], [_generationLifetimeMilliseconds]);
+        return result.Resp2Type switch
+        {
+            ResultType.Integer => OutputCacheLookup.Miss((long)result),
+            ResultType.BulkString when !result.IsNull => OutputCacheLookup.Hit((byte[])result!),
+            _ => OutputCacheLookup.Unavailable,
+        };
+    }
+
+    /// <summary>False when a write moved the tag past <paramref name="generation"/>: the entry may already be stale.</summary>
+    public async Task<bool> TryStoreAsync(OutputCacheKey key, long generation, byte[] entry)
+    {
+        var stored = await Database.ScriptEvaluateAsync(StoreScript, [GenerationKey(key), EntryKey(key)],
+            [generation, entry, _entryLifetimeMilliseconds, _generationLifetimeMilliseconds]);
+        return (long)stored == 1;
+    }
+
+    public Task InvalidateAsync(string tag) =>
+        Database.ScriptEvaluateAsync(InvalidateScript, [GenerationKey(tag)], [_generationLifetimeMilliseconds]);
+
+    private RedisKey GenerationKey(OutputCacheKey key) => $"{keyPrefix}{{{key.Tag}}}";
+
+    private RedisKey GenerationKey(string tag) => $"{keyPrefix}{{{OutputCacheKey.ValidTag(tag)}}}";
+
+    private RedisKey EntryKey(OutputCacheKey key) => $"{keyPrefix}{{{key.Tag}}}/{key.Variant}";
+}

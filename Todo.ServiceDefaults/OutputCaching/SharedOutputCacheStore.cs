@@ -1,0 +1,141 @@
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Options;
+using Polly;
+using Polly.CircuitBreaker;
+using StackExchange.Redis;
+
+namespace Todo.ServiceDefaults.OutputCaching;
+
+/// <summary>
+/// The output cache shared by every instance, behind a time limit and a circuit breaker, so that Redis can speed
+/// requests up but never fail or stall one: a failed lookup serves the request without the cache, a failed store or
+/// invalidation is logged and counted. Writes call <see cref="InvalidateAsync(string[])"/> once they have committed.
+/// </summary>
+public sealed partial class SharedOutputCacheStore
+{
+    private readonly RedisGenerationStore _redis;
+    private readonly OutputCacheMetrics _metrics;
+    private readonly ILogger<SharedOutputCacheStore> _logger;
+    private readonly TimeSpan _operationTimeout;
+    private readonly TimeSpan _entryLifetime;
+    private readonly CircuitBreakerStateProvider _circuit = new();
+    private readonly ResiliencePipeline _pipeline;
+
+    public SharedOutputCacheStore(IConnectionMultiplexer redis, IOptions<OutputCacheStoreOptions> options,
+        OutputCacheMetrics metrics, ILogger<SharedOutputCacheStore> logger, TimeProvider timeProvider)
+    {
+        var settings = options.Value;
+        _redis = new RedisGenerationStore(redis, settings.KeyPrefix, settings.EntryLifetime);
+        _metrics = metrics;
+        _logger = logger;
+        _operationTimeout = settings.OperationTimeout;
+        _entryLifetime = settings.EntryLifetime;
+        _pipeline = new ResiliencePipelineBuilder { TimeProvider = timeProvider }
+            .AddCircuitBreaker(new CircuitBreakerStrategyOptions
+            {
+                FailureRatio = 0.5,
+                MinimumThroughput = settings.MinimumThroughput,
+                SamplingDuration = settings.SamplingDuration,
+                BreakDuration = settings.BreakDuration,
+                StateProvider = _circuit,
+                ShouldHandle = new PredicateBuilder().Handle<Exception>(exception => exception is not OperationCanceledException),
+                OnOpened = arguments =>
+                {
+                    LogCircuitOpened(arguments.BreakDuration.TotalSeconds, arguments.Outcome.Exception?.GetType().Name);
+                    return default;
+                },
+                OnClosed = _ =>
+                {
+                    LogCircuitClosed();
+                    return default;
+                },
+            })
+            .Build();
+    }
+
+    /// <summary>False while failures keep the store out of the request path.</summary>
+    public bool IsAvailable => _circuit.CircuitState is CircuitState.Closed or CircuitState.HalfOpen;
+
+    /// <summary>
+    /// Makes every entry under each tag stale on every instance, before the caller responds. Not cancellable: once the
+    /// database has the write, the stale entries must go even if the client left. Attempted even while the circuit is
+    /// open (within the time limit all the same): a skipped invalidation is the one failure that serves stale data.
+    /// </summary>
+    public Task InvalidateAsync(params string[] tags) => Task.WhenAll(tags.Select(InvalidateAsync));
+
+    private async Task InvalidateAsync(string tag)
+    {
+        try
+        {
+            await _redis.InvalidateAsync(tag).WaitAsync(_operationTimeout);
+        }
+        catch (Exception exception)
+        {
+            _metrics.Failure("invalidate");
+            LogInvalidationFailed(tag, _entryLifetime.TotalSeconds, exception.GetType().Name, exception.Message);
+        }
+    }
+
+    internal async Task<OutputCacheLookup> LookupAsync(OutputCacheKey key, CancellationToken cancellationToken)
+    {
+        var (succeeded, lookup) = await TryAsync("lookup", () => _redis.LookupAsync(key), cancellationToken);
+        if (!succeeded)
+        {
+            return OutputCacheLookup.Unavailable;
+        }
+        if (lookup.Entry is null)
+        {
+            _metrics.Miss();
+        }
+        else
+        {
+            _metrics.Hit();
+        }
+        return lookup;
+    }
+
+    /// <summary>Stores <paramref name="entry"/> unless a write invalidated its tag after the lookup that returned <paramref name="generation"/>.</summary>
+    internal async Task StoreAsync(OutputCacheKey key, long generation, byte[] entry)
+    {
+        var (succeeded, stored) = await TryAsync("store", () => _redis.TryStoreAsync(key, generation, entry), CancellationToken.None);
+        if (succeeded && !stored)
+        {
+            _metrics.StaleStoreRefused();
+        }
+    }
+
+    private async Task<(bool Succeeded, T? Value)> TryAsync<T>(string operation, Func<Task<T>> action, CancellationToken cancellationToken)
+    {
+        try
+        {
+            var value = await _pipeline.ExecuteAsync(
+                async (state, token) => await state.action().WaitAsync(state.timeout, token),
+                (action, timeout: _operationTimeout), cancellationToken);
+            return (true, value);
+        }
+        catch (BrokenCircuitException)
+        {
+            _metrics.Skipped(operation);
+            return (false, default);
+        }
+        catch (Exception exception) when (!cancellationToken.IsCancellationRequested)
+        {
+            _metrics.Failure(operation);
+            LogOperationFailed(operation, exception.GetType().Name, exception.Message);
+            return (false, default);
+        }
+    }
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Output cache store unavailable ({Reason}); serving without it for {Seconds} s.")]
+    private partial void LogCircuitOpened(double seconds, string? reason);
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "Output cache store answers again; caching resumed.")]
+    private partial void LogCircuitClosed();
+
+    [LoggerMessage(Level = LogLevel.Warning,
+        Message = "Invalidating cache tag {Tag} failed; its entries may be served stale for up to {Seconds} s: {ExceptionType}: {ExceptionMessage}")]
+    private partial void LogInvalidationFailed(string tag, double seconds, string exceptionType, string exceptionMessage);
+
+    [LoggerMessage(Level = LogLevel.Debug, Message = "Output cache {Operation} failed: {ExceptionType}: {ExceptionMessage}")]
+    private partial void LogOperationFailed(string operation, string exceptionType, string exceptionMessage);
+}
