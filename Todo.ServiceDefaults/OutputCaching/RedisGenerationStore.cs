@@ -5,25 +5,26 @@ namespace Todo.ServiceDefaults.OutputCaching;
 /// <summary>
 /// Cached responses in Redis, each stamped with the generation its tag had before the response was computed.
 /// A write moves the tag to a new generation: every entry stamped with an older one is invisible at once, however many
-/// there are, and a response computed while the generation moved on is never stored. Each operation is one script, so
-/// no check can interleave with a write. Keys: <c>{prefix}{tag}</c> holds the generation, <c>{prefix}{tag}/{variant}</c>
+/// there are, and a response computed while the generation moved on is never stored (a script checks and stores in
+/// one step, so no write can come between). Keys: <c>{prefix}{tag}</c> holds the generation, <c>{prefix}{tag}/{variant}</c>
 /// an entry; the braces put both in one cluster slot.
 /// </summary>
 /// <remarks>
+/// A lookup reads the generation and the entry with two commands sent together, one round trip and no script: a script
+/// copies a large entry twice more inside Redis and took cached pages of 100 todos from 20,000 to 8,000 a second on
+/// the benchmark. The two need no atomicity: a write that lands between them either leaves a match the request was
+/// entitled to (it began before the write was acknowledged) or makes a miss.
 /// A generation is the Redis server's clock in microseconds when it was made (or its predecessor plus one), so one
 /// that was lost (expired, evicted, or Redis restarted) is made again with a value no surviving entry can carry.
 /// </remarks>
 internal sealed class RedisGenerationStore(IConnectionMultiplexer redis, string keyPrefix, TimeSpan entryLifetime)
 {
-    // Hit: the entry. Miss: the generation, made now if the tag has none.
-    private const string LookupScript = """
+    private static readonly RedisValue[] s_entryFields = ["g", "v"];
+
+    // The tag's generation, made now if it has none.
+    private const string GenerationScript = """
         local generation = redis.call('GET', KEYS[1])
-        if generation then
-          local entry = redis.call('HMGET', KEYS[2], 'g', 'v')
-          if entry[1] == generation and entry[2] then
-            return entry[2]
-          end
-        else
+        if not generation then
           local now = redis.call('TIME')
           generation = string.format('%.0f', now[1] * 1000000 + now[2])
           redis.call('SET', KEYS[1], generation, 'PX', ARGV[1])
@@ -60,15 +61,21 @@ internal sealed class RedisGenerationStore(IConnectionMultiplexer redis, string 
 
     private IDatabase Database => redis.GetDatabase();
 
+    /// <summary>The entry if its stamp is its tag's generation; else that generation, read before the caller computes anything.</summary>
     public async Task<OutputCacheLookup> LookupAsync(OutputCacheKey key)
     {
-        var result = await Database.ScriptEvaluateAsync(LookupScript, [GenerationKey(key), EntryKey(key)], [_generationLifetimeMilliseconds]);
-        return result.Resp2Type switch
+        var database = Database;
+        var generationKey = GenerationKey(key);
+        var generation = database.StringGetAsync(generationKey);
+        var entry = database.HashGetAsync(EntryKey(key), s_entryFields);
+        var (current, stored) = (await generation, await entry);
+        if (current.IsNull)
         {
-            ResultType.Integer => OutputCacheLookup.Miss((long)result),
-            ResultType.BulkString when !result.IsNull => OutputCacheLookup.Hit((byte[])result!),
-            _ => OutputCacheLookup.Unavailable,
-        };
+            return OutputCacheLookup.Miss((long)await database.ScriptEvaluateAsync(GenerationScript, [generationKey], [_generationLifetimeMilliseconds]));
+        }
+        return stored[0] == current && !stored[1].IsNull
+            ? OutputCacheLookup.Hit((byte[])stored[1]!)
+            : OutputCacheLookup.Miss((long)current);
     }
 
     /// <summary>False when a write moved the tag past <paramref name="generation"/>: the entry may already be stale.</summary>

@@ -11,6 +11,15 @@ public static class Scripts
         end
         """;
 
+    /// <summary>Each todo in turn, round and round: with more todos than requests in an entry's lifetime, every read misses.</summary>
+    public static string GetEachTodoInTurn(string idsFile) => ReadIds(idsFile) + """
+        local next = 0
+        request = function()
+          next = next % #ids + 1
+          return wrk.format("GET", "/todos/" .. ids[next])
+        end
+        """;
+
     public static string CreateTodo() => """
         wrk.method = "POST"
         wrk.path = "/todos"
