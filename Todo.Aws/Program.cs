@@ -2,14 +2,18 @@ using Amazon.CDK;
 using Todo.Aws;
 using Todo.Aws.Images;
 using Todo.Aws.Manifest;
+using Todo.Aws.Stacks;
 
-// `dotnet run --project Todo.Aws -- image <project>` prints the project file and image tag eng/publish-image.sh
-// builds and pushes; without arguments this is the CDK app that cdk.json runs.
+// `dotnet run --project Todo.Aws -- image <project>` prints what eng/publish-image.sh builds and where it pushes it:
+// project file, tag, runtime identifier, region and repository, all from cdk.json as the stacks see them.
+// Without arguments this is the CDK app that cdk.json runs.
 if (args is ["image", var projectName])
 {
-    var manifest = AspireManifest.Load("aspire-manifest.json");
+    var imageOptions = TodoAwsOptions.FromCdkJson("cdk.json");
+    var manifest = AspireManifest.Load(imageOptions.ManifestPath);
     var projectFile = Path.Combine(manifest.Directory, manifest[projectName].Path ?? throw new ArgumentException($"'{projectName}' is not a project."));
-    Console.WriteLine($"{projectFile} {ImageTag.ForProject(manifest.Directory, projectFile)}");
+    Console.WriteLine(string.Join(' ', projectFile, imageOptions.ImageTag ?? ImageTag.ForProject(manifest.Directory, projectFile),
+        ImageArchitecture.RuntimeIdentifier, imageOptions.Region, ImagesStack.RepositoryName(imageOptions, projectName)));
     return;
 }
 

@@ -1,5 +1,6 @@
 using System.Globalization;
 using System.Text.Json;
+using System.Text.RegularExpressions;
 using Constructs;
 
 namespace Todo.Aws;
@@ -14,20 +15,24 @@ public enum CacheEngine { Valkey, Redis }
 /// Every deployment switch, read from CDK context (<c>cdk.json</c> or <c>-c key=value</c>). Defaults fill only what the
 /// user did not set; README's "Deploy to AWS" lists each key.
 /// </summary>
-public sealed record TodoAwsOptions
+public sealed partial record TodoAwsOptions
 {
     public string AppName { get; init; } = "todo";
     public string ManifestPath { get; init; } = "aspire-manifest.json";
-    public string Region { get; init; } = "us-east-1";
+    /// <summary>The one region everything deploys to, images included: context only, never the AWS CLI's profile.</summary>
+    public required string Region { get; init; }
     public string? Account { get; init; }
-    public IReadOnlyList<string> AvailabilityZones { get; init; } = [];
+    public required IReadOnlyList<string> AvailabilityZones { get; init; }
     public int NatGateways { get; init; } = 1;
 
     public DatabaseMode DatabaseMode { get; init; } = DatabaseMode.Serverless;
-    public string DatabaseEngineVersion { get; init; } = "16.6";
+    /// <summary>A major version lets Aurora pick its default minor version, which stays creatable; a full one pins it.</summary>
+    public string DatabaseEngineVersion { get; init; } = "16";
     public string DatabaseInstanceClass { get; init; } = "t4g.medium";
     public double DatabaseMinCapacity { get; init; } = 0.5;
     public double DatabaseMaxCapacity { get; init; } = 4;
+    /// <summary>The server's connection limit, for classes <see cref="DatabaseConnections"/> does not know.</summary>
+    public int? DatabaseMaxConnections { get; init; }
 
     public CacheMode CacheMode { get; init; } = CacheMode.Serverless;
     public CacheEngine CacheEngine { get; init; } = CacheEngine.Valkey;
@@ -47,25 +52,52 @@ public sealed record TodoAwsOptions
     public string ImageRepository { get; init; } = "todo";
     public string? ImageTag { get; init; }
 
-    public IReadOnlyList<string> Zones => AvailabilityZones.Count > 0 ? AvailabilityZones : [$"{Region}a", $"{Region}b"];
+    public static TodoAwsOptions FromContext(Node node) => FromContext(node.TryGetContext);
 
-    public static TodoAwsOptions FromContext(Node node)
+    /// <summary>The options <c>cdk.json</c> gives, for commands that run outside <c>cdk</c> (eng/publish-image.sh).</summary>
+    public static TodoAwsOptions FromCdkJson(string path)
     {
-        var defaults = new TodoAwsOptions();
-        var context = new Context(node);
+        var context = CdkJsonContext(path);
+        return FromContext(key => context.GetValueOrDefault(key));
+    }
+
+    /// <summary>The <c>context</c> of a <c>cdk.json</c>, as the CDK CLI hands it to the app.</summary>
+    public static Dictionary<string, object?> CdkJsonContext(string path)
+    {
+        using var document = JsonDocument.Parse(File.ReadAllText(path));
+        return document.RootElement.TryGetProperty("context", out var values)
+            ? values.EnumerateObject().ToDictionary(value => value.Name, value => ContextValue(value.Value))
+            : [];
+    }
+
+    private static object? ContextValue(JsonElement value) => value.ValueKind switch
+    {
+        JsonValueKind.Array => value.EnumerateArray().Select(item => (object)(item.ValueKind == JsonValueKind.String ? item.GetString()! : item.GetRawText())).ToArray(),
+        JsonValueKind.String => value.GetString(),
+        JsonValueKind.Null => null,
+        _ => value.GetRawText(),
+    };
+
+    private static TodoAwsOptions FromContext(Func<string, object?> lookUp)
+    {
+        var context = new Context(lookUp);
+        var defaults = new TodoAwsOptions { Region = "", AvailabilityZones = [] };
         return new TodoAwsOptions
         {
             AppName = context.String("appName") ?? defaults.AppName,
             ManifestPath = context.String("manifest") ?? defaults.ManifestPath,
-            Region = context.String("region") ?? Environment.GetEnvironmentVariable("CDK_DEFAULT_REGION") ?? defaults.Region,
+            Region = context.String("region")
+                ?? throw new ArgumentException("Context region is required (cdk.json sets it): the region every stack and image goes to."),
             Account = context.String("account") ?? Environment.GetEnvironmentVariable("CDK_DEFAULT_ACCOUNT"),
-            AvailabilityZones = context.List("availabilityZones") ?? defaults.AvailabilityZones,
+            AvailabilityZones = context.List("availabilityZones")
+                ?? throw new ArgumentException("Context availabilityZones is required (cdk.json sets it): zone names differ between regions and accounts, so none is assumed."),
             NatGateways = context.Int("natGateways", 0, 2) ?? defaults.NatGateways,
             DatabaseMode = context.Enum<DatabaseMode>("databaseMode") ?? defaults.DatabaseMode,
             DatabaseEngineVersion = context.String("databaseEngineVersion") ?? defaults.DatabaseEngineVersion,
             DatabaseInstanceClass = context.String("databaseInstanceClass") ?? defaults.DatabaseInstanceClass,
-            DatabaseMinCapacity = context.Double("databaseMinCapacity", 0, 256) ?? defaults.DatabaseMinCapacity,
+            DatabaseMinCapacity = context.Double("databaseMinCapacity", 0.5, 256) ?? defaults.DatabaseMinCapacity,
             DatabaseMaxCapacity = context.Double("databaseMaxCapacity", 1, 256) ?? defaults.DatabaseMaxCapacity,
+            DatabaseMaxConnections = context.Int("databaseMaxConnections", 10, 5000),
             CacheMode = context.Enum<CacheMode>("cacheMode") ?? defaults.CacheMode,
             CacheEngine = context.Enum<CacheEngine>("cacheEngine") ?? defaults.CacheEngine,
             CacheNodeType = context.String("cacheNodeType") ?? defaults.CacheNodeType,
@@ -94,24 +126,52 @@ public sealed record TodoAwsOptions
         {
             throw new ArgumentException($"Context needs databaseMinCapacity ≤ databaseMaxCapacity; got {DatabaseMinCapacity} and {DatabaseMaxCapacity}.");
         }
-        if (Zones.Count < 2)
+        if (AvailabilityZones.Count < 2 || AvailabilityZones.Distinct().Count() != AvailabilityZones.Count)
         {
-            throw new ArgumentException("Context availabilityZones must name at least two zones.");
+            throw new ArgumentException("Context availabilityZones must name at least two different zones.");
+        }
+        if (AvailabilityZones.FirstOrDefault(zone => zone.Length != Region.Length + 1 || !zone.StartsWith(Region, StringComparison.Ordinal)
+            || !char.IsAsciiLetterLower(zone[^1])) is { } foreign)
+        {
+            throw new ArgumentException($"Zone '{foreign}' is not a zone of region '{Region}'.");
+        }
+        if (NatGateways > AvailabilityZones.Count)
+        {
+            throw new ArgumentException($"Context natGateways ({NatGateways}) cannot exceed the number of zones ({AvailabilityZones.Count}).");
+        }
+        if (!EngineVersion().IsMatch(DatabaseEngineVersion))
+        {
+            throw new ArgumentException($"Context databaseEngineVersion must be a major version such as 16 or a full one such as 16.6; got '{DatabaseEngineVersion}'.");
+        }
+        if (DatabaseMinCapacity * 2 % 1 != 0 || DatabaseMaxCapacity * 2 % 1 != 0)
+        {
+            throw new ArgumentException("Aurora Serverless v2 capacities come in steps of 0.5 ACU.");
+        }
+        if (!FargateTaskSizes.IsValid(Cpu, MemoryMiB))
+        {
+            throw new ArgumentException($"Fargate has no task of {Cpu} CPU units and {MemoryMiB} MiB; valid sizes: {FargateTaskSizes.Describe(Cpu)}.");
+        }
+        if (CertificateArn is not null && !CertificateArn.StartsWith($"arn:aws:acm:{Region}:", StringComparison.Ordinal))
+        {
+            throw new ArgumentException($"Context certificateArn must be an ACM certificate in {Region}: a load balancer uses certificates of its own region.");
         }
         return this;
     }
 
+    [GeneratedRegex(@"^[0-9]+(\.[0-9]+)?$")]
+    private static partial Regex EngineVersion();
+
     /// <summary>Reads context values that arrive as JSON from cdk.json or as strings from <c>-c key=value</c>.</summary>
-    private sealed class Context(Node node)
+    private sealed class Context(Func<string, object?> lookUp)
     {
-        public string? String(string key) => node.TryGetContext(key) switch
+        public string? String(string key) => lookUp(key) switch
         {
             null => null,
             string text when text.Length == 0 => null,
             var value => Convert.ToString(value, CultureInfo.InvariantCulture),
         };
 
-        public IReadOnlyList<string>? List(string key) => node.TryGetContext(key) switch
+        public IReadOnlyList<string>? List(string key) => lookUp(key) switch
         {
             null => null,
             string text when text.TrimStart().StartsWith('[') => JsonSerializer.Deserialize<string[]>(text),

@@ -25,13 +25,18 @@ public sealed class TodoDeployment
         Network = new NetworkStack(app, StackId("network"), options, props);
         var resolver = new ReferenceResolver(_targets);
 
+        IEnumerable<string> ReachedBy(ManifestResource project) => project.Environment.Values
+            .SelectMany(value => Reached(value, manifest, kinds)).Where(name => name != project.Name).Distinct();
+        var projects = InDependencyOrder(OfKind(ResourceKind.Project).ToList(), ReachedBy);
+
         foreach (var server in OfKind(ResourceKind.PostgresServer))
         {
             var databases = OfKind(ResourceKind.PostgresDatabase)
                 .Select(resource => (resource.Name, Database: ResourceKinds.PostgresDatabaseOf(resource)!.Value))
                 .Where(database => database.Database.Server == server.Name)
                 .ToDictionary(database => database.Name, database => database.Database.Database);
-            var stack = new DatabaseStack(app, StackId(server.Name), Network, server.Name, databases, options, props);
+            var clients = projects.Count(project => ReachedBy(project).Any(name => name == server.Name || databases.ContainsKey(name)));
+            var stack = new DatabaseStack(app, StackId(server.Name), Network, server.Name, databases, clients, options, props);
             foreach (var (name, target) in stack.Targets)
             {
                 _targets[name] = target;
@@ -61,10 +66,6 @@ public sealed class TodoDeployment
             _targets[annotated.Name] = new AnnotatedStringTarget(annotated, () => resolver);
         }
 
-        IEnumerable<string> ReachedBy(ManifestResource project) => project.Environment.Values
-            .SelectMany(value => Reached(value, manifest, kinds)).Where(name => name != project.Name).Distinct();
-
-        var projects = InDependencyOrder(OfKind(ResourceKind.Project).ToList(), ReachedBy);
         Images = new ImagesStack(app, StackId("images"), projects.Select(project => project.Name), options, props);
         imageTagOf ??= project => options.ImageTag ?? ImageTag.ForProject(manifest.Directory, Path.Combine(manifest.Directory, project.Path!));
         foreach (var project in projects)
@@ -78,6 +79,7 @@ public sealed class TodoDeployment
                     target.AllowFrom(service.Tasks, service, project.Name);
                 }
             }
+            service.StartAfterIngressRules();
         }
     }
 

@@ -1,18 +1,17 @@
 #!/usr/bin/env bash
-# Builds a project's container image with the .NET SDK (no Docker, no Dockerfile) and pushes it to the ECR
-# repository the <app>-images stack created, tagged by the content hash the CDK app deploys. An image whose tag is
-# already in ECR is not rebuilt: unchanged code is neither rebuilt nor redeployed.
+# Builds a project's container image with the .NET SDK (no Docker, no Dockerfile) for the architecture the tasks run
+# on, and pushes it to the ECR repository the <app>-images stack created, in the region cdk.json names, tagged by the
+# content hash the CDK app deploys. An image whose tag is already in ECR is not rebuilt: unchanged code is neither
+# rebuilt nor redeployed.
 #
 #   eng/publish-image.sh [project-resource]      (default: todo-api; needs the AWS CLI and credentials)
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
 resource="${1:-todo-api}"
-region="${AWS_REGION:-${AWS_DEFAULT_REGION:-$(aws configure get region)}}"
+read -r project tag runtime region repository < <(dotnet run --project Todo.Aws -- image "$resource")
 account="$(aws sts get-caller-identity --query Account --output text)"
 registry="$account.dkr.ecr.$region.amazonaws.com"
-repository="${IMAGE_REPOSITORY:-todo}/$resource"
-read -r project tag < <(dotnet run --project Todo.Aws -- image "$resource")
 
 if aws ecr describe-images --region "$region" --repository-name "$repository" --image-ids "imageTag=$tag" >/dev/null 2>&1; then
   echo "$registry/$repository:$tag is already pushed; nothing to build."
@@ -23,6 +22,6 @@ fi
 export DOTNET_CONTAINER_REGISTRY_UNAME=AWS
 DOTNET_CONTAINER_REGISTRY_PWORD="$(aws ecr get-login-password --region "$region")"
 export DOTNET_CONTAINER_REGISTRY_PWORD
-dotnet publish "$project" -c Release -t:PublishContainer \
+dotnet publish "$project" -c Release -r "$runtime" -t:PublishContainer \
   -p:ContainerRegistry="$registry" -p:ContainerRepository="$repository" -p:ContainerImageTag="$tag"
-echo "Pushed $registry/$repository:$tag"
+echo "Pushed $registry/$repository:$tag ($runtime)"

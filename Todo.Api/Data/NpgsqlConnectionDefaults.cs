@@ -3,10 +3,11 @@ using Npgsql;
 
 namespace Todo.Api.Data;
 
-/// <summary>Connection settings the API wants unless the connection string says otherwise.</summary>
+/// <summary>Connection settings the API wants unless the connection string says otherwise, and the parts given beside it.</summary>
 public static class NpgsqlConnectionDefaults
 {
-    public static string? Apply(string? connectionString)
+    /// <param name="parts">Keywords given on their own (<see cref="ConnectionStringParts"/>): they complete the connection string.</param>
+    public static string? Apply(string? connectionString, IReadOnlyDictionary<string, string> parts)
     {
         if (string.IsNullOrEmpty(connectionString))
         {
@@ -15,6 +16,10 @@ public static class NpgsqlConnectionDefaults
 
         var given = new DbConnectionStringBuilder { ConnectionString = connectionString };
         var result = new NpgsqlConnectionStringBuilder(connectionString);
+        foreach (var (keyword, value) in parts)
+        {
+            result[keyword] = value;
+        }
         // Statements run twice are prepared on their connection: PostgreSQL plans them once, Npgsql keeps their row shape.
         if (!given.ContainsKey("Max Auto Prepare"))
         {

@@ -13,7 +13,7 @@ public static class TodoDatabaseExtensions
             settings.DisableRetry = true;
             // Replaced below: EF's CanConnect check opens fresh physical connections, slow under load.
             settings.DisableHealthChecks = true;
-            settings.ConnectionString = NpgsqlConnectionDefaults.Apply(settings.ConnectionString);
+            settings.ConnectionString = NpgsqlConnectionDefaults.Apply(settings.ConnectionString, ConnectionStringParts.Of(builder.Configuration, "todos"));
         });
         builder.Services.AddHealthChecks().AddDbContextCheck<TodoDbContext>(nameof(TodoDbContext),
             customTestQuery: async (db, cancellationToken) => await db.Database.ExecuteSqlRawAsync("SELECT 1", cancellationToken) == -1);

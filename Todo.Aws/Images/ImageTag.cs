@@ -6,8 +6,8 @@ namespace Todo.Aws.Images;
 
 /// <summary>
 /// The tag of a project's container image: a hash of every file that goes into it (the project, the projects it
-/// references, the repository-wide build files). Unchanged code gives an unchanged tag, so the image is neither
-/// rebuilt nor pushed, and the task definition, which names the tag, is not redeployed.
+/// references, the repository-wide build files), then its architecture. Unchanged code gives an unchanged tag, so the
+/// image is neither rebuilt nor pushed, and the task definition, which names the tag, is not redeployed.
 /// </summary>
 public static partial class ImageTag
 {
@@ -31,7 +31,7 @@ public static partial class ImageTag
             hash.AppendData(File.ReadAllBytes(full));
             hash.AppendData("\0"u8);
         }
-        return "sha-" + Convert.ToHexStringLower(hash.GetHashAndReset())[..20];
+        return $"sha-{Convert.ToHexStringLower(hash.GetHashAndReset())[..20]}-{ImageArchitecture.TagSuffix}";
     }
 
     /// <summary>The project's directory and, transitively, those of the projects it references.</summary>

@@ -8,14 +8,26 @@ namespace Todo.Aws.Stacks;
 
 /// <summary>
 /// What a manifest reference such as <c>{todos.connectionString}</c> becomes on AWS: text that may hold CloudFormation
-/// tokens. A secret value holds only Secrets Manager dynamic references, never the secret itself.
+/// tokens. A secret value holds only Secrets Manager dynamic references, never the secret itself. A value with
+/// <see cref="Parts"/> is a connection string whose secret parts the task receives on their own, each straight from the
+/// secret that rotation updates (<c>ConnectionStrings__todos__Password</c>, say), beside the text of the rest.
 /// </summary>
 public sealed record ResolvedValue(string Text, bool IsSecret, ISecret? WholeSecret = null)
 {
+    private static readonly IReadOnlyDictionary<string, SecretField> s_noParts = new Dictionary<string, SecretField>();
+
+    /// <summary>Connection-string keywords whose values come from secrets, by keyword.</summary>
+    public IReadOnlyDictionary<string, SecretField> Parts { get; init; } = s_noParts;
+
     public static ResolvedValue Plain(string text) => new(text, IsSecret: false);
 
     public static ResolvedValue Of(ISecret secret) => new(secret.SecretValue.UnsafeUnwrap(), IsSecret: true, secret);
+
+    public static ResolvedValue WithParts(string text, IReadOnlyDictionary<string, SecretField> parts) => new(text, IsSecret: false) { Parts = parts };
 }
+
+/// <summary>One field of a JSON secret, or the whole secret when <see cref="Field"/> is null.</summary>
+public sealed record SecretField(ISecret Secret, string? Field = null);
 
 /// <summary>A manifest resource deployed on AWS, as the resources that reference it see it.</summary>
 public interface IAwsTarget
@@ -33,7 +45,10 @@ public interface IAwsTarget
 
 public static class AwsTargets
 {
-    /// <summary>One ingress rule per target group and port, however many references lead to it.</summary>
+    /// <summary>
+    /// One ingress rule per target group and port, however many references lead to it. Rules live in the client's stack
+    /// (see <see cref="IAwsTarget.AllowFrom"/>), where <see cref="ServiceStack"/> makes its tasks wait for them.
+    /// </summary>
     public static void AllowIngress(Construct scope, ISecurityGroup target, ISecurityGroup client, int port, string description)
     {
         var id = $"Ingress{port.ToString(CultureInfo.InvariantCulture)}To{target.Node.Addr[..12]}";
@@ -48,7 +63,7 @@ public static class AwsTargets
             IpProtocol = "tcp",
             FromPort = port,
             ToPort = port,
-            Description = description,
+            Description = Ec2Text.Description(description),
         });
     }
 

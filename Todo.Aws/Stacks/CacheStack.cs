@@ -10,7 +10,7 @@ namespace Todo.Aws.Stacks;
 /// <summary>
 /// A Redis resource of the manifest as ElastiCache: Serverless (Valkey by default, Redis by switch) or a node-based
 /// replication group (the workshop's "instance-based" mode). TLS always; authentication always, unlike the workshop:
-/// a generated password for an application user whose keys are limited to the app's prefix, and a disabled default user.
+/// a generated password for the application's user, and a <c>default</c> user that is switched off.
 /// </summary>
 public sealed class CacheStack : Stack, IAwsTarget
 {
@@ -20,7 +20,7 @@ public sealed class CacheStack : Stack, IAwsTarget
     private readonly SecurityGroup _securityGroup;
     private readonly string _host;
     private readonly string _port;
-    private readonly Secret _connectionString;
+    private readonly Secret _password;
 
     public CacheStack(Construct scope, string id, NetworkStack network, string name, TodoAwsOptions options, IStackProps props)
         : base(scope, id, props)
@@ -33,17 +33,15 @@ public sealed class CacheStack : Stack, IAwsTarget
         {
             Vpc = network.Vpc,
             AllowAllOutbound = false,
-            Description = $"ElastiCache '{cacheName}': reachable only from the services that use it",
+            Description = Ec2Text.Description($"ElastiCache {cacheName}: reachable only from the services that use it"),
         });
-        var isolatedSubnets = network.Vpc.SelectSubnets(new SubnetSelection { SubnetType = SubnetType.PRIVATE_ISOLATED }).SubnetIds;
+        var isolatedSubnets = network.Vpc.SelectSubnets(network.DataSubnets).SubnetIds;
 
-        var password = new Secret(this, "Password", new SecretProps
-        {
-            SecretName = $"{options.AppName}/{name}/password",
-            Description = $"Password of the application user of ElastiCache '{cacheName}'.",
-            GenerateSecretString = new SecretStringGenerator { ExcludePunctuation = true, PasswordLength = 40 },
-        });
-        var userGroup = CreateUsers(cacheName, engine, password);
+        _password = GeneratedPassword("Password", $"{options.AppName}/{name}/password", $"Password of user {ApplicationUser} of ElastiCache {cacheName}.");
+        // Valkey takes only users that authenticate, the disabled default user included (ElastiCache User Guide, RBAC).
+        var defaultPassword = GeneratedPassword("DefaultUserPassword", $"{options.AppName}/{name}/default-user-password",
+            $"Password of the disabled default user of ElastiCache {cacheName}; no client uses it.");
+        var userGroup = CreateUsers(cacheName, engine, _password, defaultPassword);
 
         if (options.CacheMode == CacheMode.Serverless)
         {
@@ -88,14 +86,6 @@ public sealed class CacheStack : Stack, IAwsTarget
             (_host, _port) = (group.AttrPrimaryEndPointAddress, group.AttrPrimaryEndPointPort);
         }
 
-        _connectionString = new Secret(this, "ConnectionString", new SecretProps
-        {
-            SecretName = $"{options.AppName}/{name}/connection-string",
-            Description = $"StackExchange.Redis connection string of '{name}', composed by CloudFormation from the generated password.",
-            SecretStringValue = SecretValue.UnsafePlainText(
-                $"{_host}:{_port},ssl=true,user={ApplicationUser},password={password.SecretValue.UnsafeUnwrap()},abortConnect=false"),
-        });
-
         _ = new CfnOutput(this, "CacheEndpoint", new CfnOutputProps
         {
             Value = $"{_host}:{_port}",
@@ -107,7 +97,8 @@ public sealed class CacheStack : Stack, IAwsTarget
 
     public ResolvedValue Resolve(string path) => path switch
     {
-        "connectionString" => ResolvedValue.Of(_connectionString),
+        "connectionString" => ResolvedValue.WithParts($"{_host}:{_port},ssl=true,user={ApplicationUser},abortConnect=false",
+            new Dictionary<string, SecretField> { ["password"] = new(_password) }),
         "bindings.tcp.host" => ResolvedValue.Plain(_host),
         "bindings.tcp.port" or "bindings.tcp.targetPort" => ResolvedValue.Plain(_port),
         _ => throw AwsTargets.UnknownPath(_name, path),
@@ -121,8 +112,19 @@ public sealed class CacheStack : Stack, IAwsTarget
         }
     }
 
-    /// <summary>A disabled <c>default</c> user (every user group needs one) and the application's user.</summary>
-    private CfnUserGroup CreateUsers(string cacheName, string engine, Secret password)
+    private Secret GeneratedPassword(string id, string secretName, string description) => new(this, id, new SecretProps
+    {
+        SecretName = secretName,
+        Description = description,
+        // ElastiCache passwords: 16 to 128 printable characters, only some punctuation; letters and digits always pass.
+        GenerateSecretString = new SecretStringGenerator { ExcludePunctuation = true, PasswordLength = 40 },
+    });
+
+    /// <summary>
+    /// A <c>default</c> user that is switched off (every user group needs a user of that name, CloudFormation
+    /// AWS::ElastiCache::UserGroup) and the application's user, both with passwords of their own.
+    /// </summary>
+    private CfnUserGroup CreateUsers(string cacheName, string engine, Secret password, Secret defaultPassword)
     {
         var defaultUser = new CfnUser(this, "DefaultUser", new CfnUserProps
         {
@@ -130,7 +132,7 @@ public sealed class CacheStack : Stack, IAwsTarget
             UserId = $"{cacheName}-default",
             UserName = "default",
             AccessString = "off -@all",
-            AuthenticationMode = new Dictionary<string, object> { ["Type"] = "no-password-required" },
+            AuthenticationMode = PasswordAuthentication(defaultPassword),
         });
         var applicationUser = new CfnUser(this, "ApplicationUser", new CfnUserProps
         {
@@ -138,11 +140,7 @@ public sealed class CacheStack : Stack, IAwsTarget
             UserId = $"{cacheName}-app",
             UserName = ApplicationUser,
             AccessString = "on ~* &* +@all",
-            AuthenticationMode = new Dictionary<string, object>
-            {
-                ["Type"] = "password",
-                ["Passwords"] = new[] { password.SecretValue.UnsafeUnwrap() },
-            },
+            AuthenticationMode = PasswordAuthentication(password),
         });
         var group = new CfnUserGroup(this, "UserGroup", new CfnUserGroupProps
         {
@@ -154,4 +152,10 @@ public sealed class CacheStack : Stack, IAwsTarget
         group.AddDependency(applicationUser);
         return group;
     }
+
+    private static Dictionary<string, object> PasswordAuthentication(Secret password) => new()
+    {
+        ["Type"] = "password",
+        ["Passwords"] = new[] { password.SecretValue.UnsafeUnwrap() },
+    };
 }

@@ -1,3 +1,4 @@
+using System.Globalization;
 using Amazon.CDK;
 using Amazon.CDK.AWS.EC2;
 using Amazon.CDK.AWS.RDS;
@@ -8,9 +9,10 @@ using Todo.Aws.Manifest;
 namespace Todo.Aws.Stacks;
 
 /// <summary>
-/// A PostgreSQL server of the manifest as an encrypted Aurora PostgreSQL 16 cluster in isolated subnets: Serverless v2
-/// by default, provisioned instances by switch. Credentials are generated in Secrets Manager; each database's
-/// connection string is a secret of its own, composed from dynamic references, so no password reaches a template.
+/// A PostgreSQL server of the manifest as an encrypted Aurora PostgreSQL cluster in isolated subnets: Serverless v2
+/// by default, provisioned instances by switch. Credentials are generated in Secrets Manager, attached to the cluster
+/// (so the secret also holds its host and port), and reach tasks field by field: nothing composed from them can go
+/// stale when they rotate, and no password reaches a template.
 /// </summary>
 public sealed class DatabaseStack : Stack
 {
@@ -18,8 +20,9 @@ public sealed class DatabaseStack : Stack
     private readonly DatabaseCluster _cluster;
     private readonly Dictionary<string, IAwsTarget> _targets = new(StringComparer.Ordinal);
 
+    /// <param name="services">How many services connect, to share the server's connection limit between their tasks.</param>
     public DatabaseStack(Construct scope, string id, NetworkStack network, string serverName,
-        IReadOnlyDictionary<string, string> databases, TodoAwsOptions options, IStackProps props) : base(scope, id, props)
+        IReadOnlyDictionary<string, string> databases, int services, TodoAwsOptions options, IStackProps props) : base(scope, id, props)
     {
         var engine = DatabaseClusterEngine.AuroraPostgres(new AuroraPostgresClusterEngineProps
         {
@@ -35,7 +38,7 @@ public sealed class DatabaseStack : Stack
             }),
             DefaultDatabaseName = databases.Values.FirstOrDefault(),
             Vpc = network.Vpc,
-            VpcSubnets = new SubnetSelection { SubnetType = SubnetType.PRIVATE_ISOLATED },
+            VpcSubnets = network.DataSubnets,
             Port = PostgresPort,
             StorageEncrypted = true,
             Writer = serverless
@@ -52,10 +55,11 @@ public sealed class DatabaseStack : Stack
         });
 
         var credentials = _cluster.Secret!;
-        _targets[serverName] = new PostgresTarget(serverName, this, credentials, options.AppName, database: null);
+        var poolSize = DatabaseConnections.PoolSizePerTask(options, services);
+        _targets[serverName] = new PostgresTarget(serverName, this, credentials, poolSize, database: null);
         foreach (var (resourceName, databaseName) in databases)
         {
-            _targets[resourceName] = new PostgresTarget(resourceName, this, credentials, options.AppName, databaseName);
+            _targets[resourceName] = new PostgresTarget(resourceName, this, credentials, poolSize, databaseName);
         }
 
         _ = new CfnOutput(this, "DatabaseEndpoint", new CfnOutputProps
@@ -67,35 +71,26 @@ public sealed class DatabaseStack : Stack
 
     public IReadOnlyDictionary<string, IAwsTarget> Targets => _targets;
 
-    private sealed class PostgresTarget(string name, DatabaseStack stack, ISecret credentials, string appName, string? database) : IAwsTarget
+    private sealed class PostgresTarget(string name, DatabaseStack stack, ISecret credentials, int poolSize, string? database) : IAwsTarget
     {
-        private ISecret? _connectionString;
-
         public ResolvedValue Resolve(string path) => path switch
         {
-            "connectionString" => ResolvedValue.Of(_connectionString ??= CreateConnectionStringSecret()),
+            "connectionString" => ResolvedValue.WithParts(
+                (database is null ? "" : $"Database={database};") + $"SSL Mode=Require;Maximum Pool Size={poolSize.ToString(CultureInfo.InvariantCulture)}",
+                new Dictionary<string, SecretField>
+                {
+                    ["Host"] = new(credentials, "host"),
+                    ["Port"] = new(credentials, "port"),
+                    ["Username"] = new(credentials, "username"),
+                    ["Password"] = new(credentials, "password"),
+                }),
             "bindings.tcp.host" => ResolvedValue.Plain(stack._cluster.ClusterEndpoint.Hostname),
-            "bindings.tcp.port" or "bindings.tcp.targetPort" => ResolvedValue.Plain(PostgresPort.ToString(System.Globalization.CultureInfo.InvariantCulture)),
+            "bindings.tcp.port" or "bindings.tcp.targetPort" => ResolvedValue.Plain(PostgresPort.ToString(CultureInfo.InvariantCulture)),
             _ => throw AwsTargets.UnknownPath(name, path),
         };
 
         public void AllowFrom(ISecurityGroup client, Construct clientScope, string clientName) =>
             AwsTargets.AllowIngress(clientScope, stack._cluster.Connections.SecurityGroups[0], client, PostgresPort,
                 $"PostgreSQL from {clientName}");
-
-        private Secret CreateConnectionStringSecret()
-        {
-            var text = $"Host={stack._cluster.ClusterEndpoint.Hostname};Port={PostgresPort};"
-                + (database is null ? "" : $"Database={database};")
-                + $"Username={credentials.SecretValueFromJson("username").UnsafeUnwrap()};"
-                + $"Password={credentials.SecretValueFromJson("password").UnsafeUnwrap()};"
-                + "SSL Mode=Require";
-            return new Secret(stack, $"{name}-connection-string", new SecretProps
-            {
-                SecretName = $"{appName}/{name}/connection-string",
-                Description = $"Npgsql connection string of '{name}', composed by CloudFormation from the generated credentials.",
-                SecretStringValue = SecretValue.UnsafePlainText(text),
-            });
-        }
     }
 }

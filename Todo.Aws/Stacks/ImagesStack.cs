@@ -8,6 +8,11 @@ namespace Todo.Aws.Stacks;
 /// One ECR repository per project of the manifest. Deployed first, on its own, so an image can be pushed before
 /// the services that run it exist. Tags are content hashes and never move, so the repositories are immutable.
 /// </summary>
+/// <remarks>
+/// A repository goes with its stack, images and all (CloudFormation's <c>EmptyOnDelete</c>): a repository of this
+/// fixed name kept after <c>destroy</c> made the next deploy fail with "already exists". Images are rebuilt from the
+/// code by eng/publish-image.sh, with the same tags.
+/// </remarks>
 public sealed class ImagesStack : Stack
 {
     private readonly Dictionary<string, Repository> _repositories = new(StringComparer.Ordinal);
@@ -19,11 +24,12 @@ public sealed class ImagesStack : Stack
         {
             var repository = new Repository(this, $"{project}-repository", new RepositoryProps
             {
-                RepositoryName = $"{options.ImageRepository}/{project}",
+                RepositoryName = RepositoryName(options, project),
                 ImageTagMutability = TagMutability.IMMUTABLE,
                 ImageScanOnPush = true,
                 LifecycleRules = [new LifecycleRule { MaxImageCount = 20, Description = "Keep the 20 newest images" }],
-                RemovalPolicy = RemovalPolicy.RETAIN,
+                RemovalPolicy = RemovalPolicy.DESTROY,
+                EmptyOnDelete = true,
             });
             _repositories[project] = repository;
             _ = new CfnOutput(this, $"{project}-repository-uri", new CfnOutputProps
@@ -35,4 +41,6 @@ public sealed class ImagesStack : Stack
     }
 
     public IRepository RepositoryOf(string project) => _repositories[project];
+
+    public static string RepositoryName(TodoAwsOptions options, string project) => $"{options.ImageRepository}/{project}";
 }

@@ -5,31 +5,57 @@ using Constructs;
 namespace Todo.Aws.Stacks;
 
 /// <summary>
-/// A VPC over two named availability zones: public subnets (load balancers, NAT), private subnets with egress (tasks)
-/// and isolated subnets (database, cache). Zones are given, never looked up, so synthesis needs no AWS account.
+/// A VPC over two or more named availability zones: public subnets (load balancers, NAT), private subnets (tasks) and
+/// isolated subnets (database, cache). Zones are given, never looked up, so synthesis needs no AWS account.
 /// </summary>
+/// <remarks>
+/// One address plan for every switch: the three groups always exist, in this order and with these sizes, so each
+/// subnet keeps its address range and logical id whatever <c>natGateways</c> says (without NAT gateways the private
+/// group has no route out and stays unused). Every subnet is exported whether a stack uses it today or not, so a
+/// switch that moves the tasks never deletes an export that a deployed stack still imports.
+/// </remarks>
 public sealed class NetworkStack : Stack
 {
+    public const string PublicSubnets = "public";
+    public const string PrivateSubnets = "private";
+    public const string IsolatedSubnets = "isolated";
+
     public NetworkStack(Construct scope, string id, TodoAwsOptions options, IStackProps props) : base(scope, id, props)
     {
+        var withNat = options.NatGateways > 0;
         Vpc = new Vpc(this, "Vpc", new VpcProps
         {
-            AvailabilityZones = [.. options.Zones],
+            IpAddresses = IpAddresses.Cidr("10.0.0.0/16"),
+            AvailabilityZones = [.. options.AvailabilityZones],
             NatGateways = options.NatGateways,
             SubnetConfiguration =
             [
-                new SubnetConfiguration { Name = "public", SubnetType = SubnetType.PUBLIC, CidrMask = 24 },
-                .. options.NatGateways > 0
-                    ? [new SubnetConfiguration { Name = "private", SubnetType = SubnetType.PRIVATE_WITH_EGRESS, CidrMask = 22 }]
-                    : Array.Empty<SubnetConfiguration>(),
-                new SubnetConfiguration { Name = "isolated", SubnetType = SubnetType.PRIVATE_ISOLATED, CidrMask = 24 },
+                new SubnetConfiguration { Name = PublicSubnets, SubnetType = SubnetType.PUBLIC, CidrMask = 24 },
+                new SubnetConfiguration
+                {
+                    Name = PrivateSubnets,
+                    SubnetType = withNat ? SubnetType.PRIVATE_WITH_EGRESS : SubnetType.PRIVATE_ISOLATED,
+                    CidrMask = 22,
+                },
+                new SubnetConfiguration { Name = IsolatedSubnets, SubnetType = SubnetType.PRIVATE_ISOLATED, CidrMask = 24 },
             ],
         });
-        TaskSubnetType = options.NatGateways > 0 ? SubnetType.PRIVATE_WITH_EGRESS : SubnetType.PUBLIC;
+        TaskSubnets = new SubnetSelection { SubnetGroupName = withNat ? PrivateSubnets : PublicSubnets };
+        TasksNeedPublicAddresses = !withNat;
+
+        foreach (var subnet in new[] { Vpc.PublicSubnets, Vpc.PrivateSubnets, Vpc.IsolatedSubnets }.SelectMany(subnets => subnets))
+        {
+            ExportValue(subnet.SubnetId);
+        }
     }
 
     public Vpc Vpc { get; }
 
-    /// <summary>Where tasks run: private subnets behind NAT, or public subnets with public IPs when there is no NAT.</summary>
-    public SubnetType TaskSubnetType { get; }
+    /// <summary>Where tasks run: private subnets behind NAT, or public subnets with public addresses when there is no NAT.</summary>
+    public SubnetSelection TaskSubnets { get; }
+
+    public bool TasksNeedPublicAddresses { get; }
+
+    /// <summary>The isolated subnets of the data tier: the same whatever the switches say.</summary>
+    public SubnetSelection DataSubnets { get; } = new() { SubnetGroupName = IsolatedSubnets };
 }

@@ -23,7 +23,10 @@ public sealed class ReferenceResolver(IReadOnlyDictionary<string, IAwsTarget> ta
         {
             [] => ResolvedValue.Plain(""),
             [var single] => single,
-            _ => new ResolvedValue(string.Concat(parts.Select(part => part.Text)), parts.Any(part => part.IsSecret)),
+            _ => new ResolvedValue(string.Concat(parts.Select(part => part.Text)), parts.Any(part => part.IsSecret))
+            {
+                Parts = parts.SelectMany(part => part.Parts).ToDictionary(StringComparer.OrdinalIgnoreCase),
+            },
         };
     }
 

@@ -9,6 +9,7 @@ using Amazon.CDK.AWS.ElasticLoadBalancingV2;
 using Amazon.CDK.AWS.Logs;
 using Amazon.CDK.AWS.SecretsManager;
 using Constructs;
+using Todo.Aws.Images;
 using Todo.Aws.Manifest;
 using EcsSecret = Amazon.CDK.AWS.ECS.Secret;
 using HealthCheck = Amazon.CDK.AWS.ElasticLoadBalancingV2.HealthCheck;
@@ -38,6 +39,12 @@ public sealed class ServiceStack : Stack, IAwsTarget
         foreach (var (variable, value) in project.Environment)
         {
             var resolved = resolver.Resolve(value, resource => resource == _name ? this : null);
+            foreach (var (keyword, part) in resolved.Parts)
+            {
+                secrets[$"{variable}__{keyword}"] = part.Field is null
+                    ? EcsSecret.FromSecretsManager(part.Secret)
+                    : EcsSecret.FromSecretsManager(part.Secret, part.Field);
+            }
             if (!resolved.IsSecret)
             {
                 environment[variable] = resolved.Text;
@@ -68,12 +75,12 @@ public sealed class ServiceStack : Stack, IAwsTarget
             DesiredCount = options.DesiredCount,
             RuntimePlatform = new RuntimePlatform
             {
-                CpuArchitecture = CpuArchitecture.X86_64,
+                CpuArchitecture = ImageArchitecture.Fargate,
                 OperatingSystemFamily = OperatingSystemFamily.LINUX,
             },
             PublicLoadBalancer = project.Bindings.Values.Any(binding => binding.External),
-            TaskSubnets = new SubnetSelection { SubnetType = network.TaskSubnetType },
-            AssignPublicIp = network.TaskSubnetType == SubnetType.PUBLIC,
+            TaskSubnets = network.TaskSubnets,
+            AssignPublicIp = network.TasksNeedPublicAddresses,
             CircuitBreaker = new DeploymentCircuitBreaker { Enable = true, Rollback = true },
             MinHealthyPercent = 100,
             MaxHealthyPercent = 200,
@@ -125,6 +132,19 @@ public sealed class ServiceStack : Stack, IAwsTarget
 
     /// <summary>The security group of the running tasks, for the resources they must reach.</summary>
     public ISecurityGroup Tasks => _service.Service.Connections.SecurityGroups[0];
+
+    /// <summary>
+    /// Makes the service wait for the ingress rules that let its tasks reach what they use: CloudFormation orders
+    /// resources only by their references, and a task started before its rule exists cannot migrate the database.
+    /// </summary>
+    public void StartAfterIngressRules()
+    {
+        var service = (CfnService)_service.Service.Node.DefaultChild!;
+        foreach (var rule in Node.Children.OfType<CfnSecurityGroupIngress>())
+        {
+            service.AddDependency(rule);
+        }
+    }
 
     private bool Secure => _service.Certificate is not null;
 

@@ -31,6 +31,20 @@ public static class RedisOutputCacheExtensions
                 redis.SyncTimeout = Math.Min(redis.SyncTimeout, 1000);
                 // The default backoff grows with every failed attempt, so a long outage delayed the return of the cache.
                 redis.ReconnectRetryPolicy = new LinearRetry(1000);
+                foreach (var (keyword, value) in ConnectionStringParts.Of(builder.Configuration, connectionName))
+                {
+                    switch (keyword.ToLowerInvariant())
+                    {
+                        case "user":
+                            redis.User = value;
+                            break;
+                        case "password":
+                            redis.Password = value;
+                            break;
+                        default:
+                            throw new InvalidOperationException($"ConnectionStrings:{connectionName}:{keyword} is not a part this Redis client takes (user, password).");
+                    }
+                }
             });
 
         builder.Services.AddOptions<OutputCacheStoreOptions>()

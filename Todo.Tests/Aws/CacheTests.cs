@@ -40,18 +40,24 @@ public sealed class CacheTests(DefaultDeployment defaults, SwitchedDeployment sw
         });
         var group = Assert.Single(defaults.Synthesis.Resources("todo-cache", "AWS::ElastiCache::UserGroup").Values);
         Assert.Equal(2, group["Properties"]!["UserIds"]!.AsArray().Count);
+        var defaultUser = defaults.Synthesis.Resources("todo-cache", "AWS::ElastiCache::User").Values
+            .Select(user => user["Properties"]!)
+            .Single(user => user["UserName"]!.GetValue<string>() == "default");
+        Assert.Contains("{{resolve:secretsmanager:", Assert.Single(defaultUser["AuthenticationMode"]!["Passwords"]!.AsArray())!.ToJsonString());
+        Assert.NotEqual(application["AuthenticationMode"]!["Passwords"]!.ToJsonString(), defaultUser["AuthenticationMode"]!["Passwords"]!.ToJsonString());
     }
 
     [Fact]
-    public void Clients_connect_with_tls_and_the_application_user()
+    public void Clients_connect_with_tls_and_the_application_user_and_read_its_password_from_its_secret()
     {
-        var connectionString = defaults.Synthesis.Resources("todo-cache", "AWS::SecretsManager::Secret").Values
-            .Select(secret => secret["Properties"]!["SecretString"]?.ToJsonString())
-            .Single(text => text is not null);
+        var container = Assert.Single(defaults.Synthesis.Resources("todo-api", "AWS::ECS::TaskDefinition").Values)["Properties"]!["ContainerDefinitions"]![0]!;
+        var connectionString = container["Environment"]!.AsArray().Single(variable => variable!["Name"]!.GetValue<string>() == "ConnectionStrings__cache")!["Value"]!.ToJsonString();
+        var password = container["Secrets"]!.AsArray().Single(secret => secret!["Name"]!.GetValue<string>() == "ConnectionStrings__cache__password")!["ValueFrom"]!.ToJsonString();
 
         Assert.Contains("ssl=true", connectionString);
         Assert.Contains("user=app", connectionString);
-        Assert.Contains("password={{resolve:secretsmanager:", connectionString);
+        Assert.DoesNotContain("password", connectionString, StringComparison.OrdinalIgnoreCase);
+        Assert.Contains("todo-cache", password);
     }
 
     [Fact]

@@ -13,7 +13,7 @@ public sealed class DatabaseTests(DefaultDeployment defaults, SwitchedDeployment
         defaults.Synthesis["todo-postgres"].HasResourceProperties("AWS::RDS::DBCluster", new Dictionary<string, object>
         {
             ["Engine"] = "aurora-postgresql",
-            ["EngineVersion"] = Match.StringLikeRegexp("^16\\."),
+            ["EngineVersion"] = "16",
             ["StorageEncrypted"] = true,
             ["DatabaseName"] = "todos",
             ["ServerlessV2ScalingConfiguration"] = new Dictionary<string, object> { ["MinCapacity"] = 0.5, ["MaxCapacity"] = 4 },

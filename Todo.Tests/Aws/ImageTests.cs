@@ -32,7 +32,7 @@ public sealed class ImageTests : IDisposable
         Write("Directory.Packages.props", "<Project><!-- new versions --></Project>");
         var versionsChanged = ImageTag.ForProject(_repository.FullName, project);
 
-        Assert.Matches("^sha-[0-9a-f]{20}$", original);
+        Assert.Matches("^sha-[0-9a-f]{20}-arm64$", original);
         Assert.Equal(original, unrelatedChanges);
         Assert.NotEqual(original, libraryChanged);
         Assert.NotEqual(libraryChanged, versionsChanged);

@@ -1,4 +1,5 @@
 using Amazon.CDK.Assertions;
+using Todo.Aws;
 using Todo.Aws.Manifest;
 using Todo.Tests.Infrastructure;
 
@@ -36,7 +37,10 @@ public sealed class ManifestMappingTests
         var environment = container["Environment"]!.AsArray().ToDictionary(variable => variable!["Name"]!.GetValue<string>(), variable => variable!["Value"]!.ToJsonString());
         Assert.Contains("http://", environment["Api__BaseUrl"]);
         Assert.Contains("todo-api", environment["Api__BaseUrl"]);
-        Assert.Equal(["ConnectionStrings__todos"], container["Secrets"]!.AsArray().Select(secret => secret!["Name"]!.GetValue<string>()));
+        Assert.Equal(["ConnectionStrings__todos__Host", "ConnectionStrings__todos__Password", "ConnectionStrings__todos__Port", "ConnectionStrings__todos__Username"],
+            container["Secrets"]!.AsArray().Select(secret => secret!["Name"]!.GetValue<string>()).Order(StringComparer.Ordinal));
+        var sharedPool = $"Maximum Pool Size={DatabaseConnections.PoolSizePerTask(TodoAwsOptions.FromCdkJson(Path.Combine(Repository.Root, "cdk.json")), services: 2)}";
+        Assert.Contains(sharedPool, environment["ConnectionStrings__todos"]);
         var ports = synthesis.Resources("todo-worker", "AWS::EC2::SecurityGroupIngress").Values
             .Where(rule => rule["Properties"]!["GroupId"]!.ToJsonString().Contains("ImportValue", StringComparison.Ordinal))
             .Select(rule => rule["Properties"]!["FromPort"]!.GetValue<int>()).Order();

@@ -36,12 +36,20 @@ public sealed class AwsSynthesis
         return AspireManifest.Parse(document.RootElement, Repository.Root);
     }
 
+    /// <summary>Synthesizes <paramref name="manifest"/> with the committed <c>cdk.json</c>'s context, overridden by <paramref name="context"/>.</summary>
     public static AwsSynthesis Of(AspireManifest manifest, IDictionary<string, object>? context = null)
     {
         var output = Directory.CreateTempSubdirectory("todo-cdk-");
+        var merged = TodoAwsOptions.CdkJsonContext(Path.Combine(Repository.Root, "cdk.json"))
+            .Where(value => value.Value is not null)
+            .ToDictionary(value => value.Key, value => value.Value!);
+        foreach (var (key, value) in context ?? new Dictionary<string, object>())
+        {
+            merged[key] = value;
+        }
         try
         {
-            var app = new App(new AppProps { Outdir = output.FullName, Context = context ?? new Dictionary<string, object>() });
+            var app = new App(new AppProps { Outdir = output.FullName, Context = merged });
             _ = new TodoDeployment(app, manifest, TodoAwsOptions.FromContext(app.Node));
             var assembly = app.Synth();
             return new AwsSynthesis(

@@ -4,9 +4,12 @@ namespace Todo.Tests.Infrastructure;
 
 public static class ExternalProcess
 {
-    /// <summary>Runs a command to completion within <paramref name="timeout"/>; returns its exit code and everything it printed.</summary>
+    /// <summary>
+    /// Runs a command to completion within <paramref name="timeout"/>; returns its exit code and everything it printed
+    /// (with <paramref name="standardOutputOnly"/>, its standard output alone unless it failed).
+    /// </summary>
     public static async Task<(int ExitCode, string Output)> RunAsync(string fileName, IEnumerable<string> arguments,
-        string workingDirectory, TimeSpan timeout, IReadOnlyDictionary<string, string?>? environment = null)
+        string workingDirectory, TimeSpan timeout, IReadOnlyDictionary<string, string?>? environment = null, bool standardOutputOnly = false)
     {
         var startInfo = new ProcessStartInfo(fileName, arguments)
         {
@@ -31,6 +34,6 @@ public static class ExternalProcess
             process.Kill(entireProcessTree: true);
             throw;
         }
-        return (process.ExitCode, await output + await error);
+        return (process.ExitCode, standardOutputOnly && process.ExitCode == 0 ? await output : await output + await error);
     }
 }

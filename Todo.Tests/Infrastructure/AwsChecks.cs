@@ -1,0 +1,93 @@
+using System.Security.Cryptography;
+using System.Text.Json;
+using System.Text.Json.Nodes;
+
+namespace Todo.Tests.Infrastructure;
+
+/// <summary>A finding of CloudFormation's schema validation: <see cref="Rule"/> is the validator's rule id (F3031, say).</summary>
+public sealed record TemplateFinding(string Template, string Severity, string Rule, string? Resource, string? Path, string Message);
+
+/// <summary>What deploying a template over another does to one resource (WILL_UPDATE, WILL_REPLACE, WILL_DESTROY, …).</summary>
+public sealed record ResourceChange(string Resource, string Type, string Impact);
+
+/// <summary>A set of templates by stack name, to deploy in <see cref="Region"/>.</summary>
+public sealed record TemplateSet(string Region, IReadOnlyDictionary<string, JsonObject> Templates);
+
+/// <summary>
+/// The offline checks of eng/aws-checks, run through Node.js: CloudFormation's resource schemas (the validation engine
+/// aws-cdk-lib bundles) and the change impact <c>cdk diff</c> computes. Each call checks many templates in one Node.js
+/// process, which loads its schemas once. Installs its npm packages on first use.
+/// </summary>
+public static class AwsChecks
+{
+    private static readonly string s_directory = Path.Combine(Repository.Root, "eng", "aws-checks");
+    private static readonly SemaphoreSlim s_install = new(1, 1);
+
+    /// <summary>Findings by set name and stack name.</summary>
+    public static async Task<Dictionary<string, ILookup<string, TemplateFinding>>> ValidateAsync(IReadOnlyDictionary<string, TemplateSet> sets)
+    {
+        using var files = new TemporaryFiles();
+        var jobs = sets.SelectMany(set => set.Value.Templates.Select(template =>
+            new { set = set.Key, stack = template.Key, region = set.Value.Region, template = files.Write(template.Value) })).ToList();
+        var findings = await RunAsync<List<TemplateFinding>>("validate-templates.mjs",
+            files.Write(JsonSerializer.SerializeToNode(jobs.Select(job => new { job.region, job.template }))!));
+        var byFile = jobs.ToDictionary(job => job.template);
+        return sets.Keys.ToDictionary(set => set, set => findings
+            .Where(finding => byFile[finding.Template].set == set)
+            .ToLookup(finding => byFile[finding.Template].stack));
+    }
+
+    /// <summary>For each pair, what deploying <c>After</c> over <c>Before</c> does, in the same order.</summary>
+    public static async Task<List<List<ResourceChange>>> DiffAsync(IEnumerable<(JsonObject Before, JsonObject After)> pairs)
+    {
+        using var files = new TemporaryFiles();
+        var jobs = pairs.Select(pair => new { before = files.Write(pair.Before), after = files.Write(pair.After) }).ToList();
+        return await RunAsync<List<List<ResourceChange>>>("diff-templates.mjs", files.Write(JsonSerializer.SerializeToNode(jobs)!));
+    }
+
+    private static async Task<T> RunAsync<T>(string script, string jobsFile)
+    {
+        await InstallAsync();
+        var (exitCode, output) = await ExternalProcess.RunAsync("node", [script, jobsFile], s_directory, TimeSpan.FromMinutes(5),
+            standardOutputOnly: true);
+        Assert.True(exitCode == 0, $"{script} failed: {output}");
+        return JsonSerializer.Deserialize<T>(output, JsonSerializerOptions.Web)!;
+    }
+
+    /// <summary>The packages of eng/aws-checks exactly as its lock file names them, installed again only when the lock file changes.</summary>
+    private static async Task InstallAsync()
+    {
+        await s_install.WaitAsync();
+        try
+        {
+            var lockHash = Convert.ToHexString(SHA256.HashData(File.ReadAllBytes(Path.Combine(s_directory, "package-lock.json"))));
+            var stamp = Path.Combine(s_directory, "node_modules", ".installed-lock-hash");
+            if (File.Exists(stamp) && File.ReadAllText(stamp) == lockHash)
+            {
+                return;
+            }
+            var (exitCode, output) = await ExternalProcess.RunAsync("npm", ["ci", "--no-audit", "--no-fund"], s_directory, TimeSpan.FromMinutes(10));
+            Assert.True(exitCode == 0, $"npm ci in eng/aws-checks failed: {output}");
+            await File.WriteAllTextAsync(stamp, lockHash);
+        }
+        finally
+        {
+            s_install.Release();
+        }
+    }
+
+    private sealed class TemporaryFiles : IDisposable
+    {
+        private readonly DirectoryInfo _directory = Directory.CreateTempSubdirectory("todo-aws-checks-");
+        private int _count;
+
+        public string Write(JsonNode content)
+        {
+            var file = Path.Combine(_directory.FullName, $"{++_count}.json");
+            File.WriteAllText(file, content.ToJsonString());
+            return file;
+        }
+
+        public void Dispose() => _directory.Delete(recursive: true);
+    }
+}
