@@ -18,15 +18,19 @@ await using var app = builder.Build();
 app.UseSecurityHeaders();
 app.UseExceptionHandler();
 app.UseStatusCodePages();
-app.UseRateLimiter();
 app.UseRedisOutputCache();
+app.UseRateLimiter();
 
 app.MapDefaultEndpoints();
 app.MapTodoOpenApi();
 app.MapServiceInfo();
 app.MapTodos();
 
-await app.MigrateTodoDatabaseAsync();
+if (!await app.MigrateTodoDatabaseAsync())
+{
+    Environment.ExitCode = 1;
+    return;
+}
 await app.WarmUpTodoHandlersAsync();
 await app.StartAsync();
 await app.WarmUpTodoRoutesAsync();

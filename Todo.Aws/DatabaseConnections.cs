@@ -33,9 +33,12 @@ public static partial class DatabaseConnections
         return Math.Min((int)(memoryGiB * 0.84 * 1024 * 1024 * 1024 / 9531392), 5000);
     }
 
+    /// <summary>The most connections a task opens: beyond it a task gains nothing, and a hung database holds a thread per connection.</summary>
+    public const int MaxPoolSizePerTask = 32;
+
     /// <summary>Each task's pool, so that every task of every service that uses the database fits at full scale.</summary>
     public static int PoolSizePerTask(TodoAwsOptions options, int services) =>
-        Math.Max(1, (int)(ApplicationShare * MaxConnections(options) / (options.MaxTasks * Math.Max(1, services))));
+        Math.Clamp((int)(ApplicationShare * MaxConnections(options) / (options.MaxTasks * Math.Max(1, services))), 1, MaxPoolSizePerTask);
 
     private static double? MemoryGiB(string instanceClass)
     {

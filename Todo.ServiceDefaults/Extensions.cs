@@ -24,7 +24,7 @@ public static class Extensions
     public const string HealthEndpointPath = "/health";
     public const string AlivenessEndpointPath = "/alive";
     private const string LiveTag = "live";
-    private static readonly TimeSpan HealthCheckTimeout = TimeSpan.FromSeconds(2);
+    private static readonly TimeSpan HealthCheckTimeout = TimeSpan.FromSeconds(1);
 
     public static TBuilder AddServiceDefaults<TBuilder>(this TBuilder builder) where TBuilder : IHostApplicationBuilder
     {

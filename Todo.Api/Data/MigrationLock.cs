@@ -16,7 +16,12 @@ public sealed class MigrationLock : IAsyncDisposable
     public static async Task<MigrationLock> AcquireAsync(string connectionString, CancellationToken cancellationToken)
     {
         var connection = await OpenAsync(connectionString, cancellationToken);
-        await using var command = new NpgsqlCommand("SELECT pg_advisory_lock($1)", connection) { Parameters = { new() { Value = LockKey } } };
+        // Waits while another instance migrates, which may take longer than any request's time limit.
+        await using var command = new NpgsqlCommand("SELECT pg_advisory_lock($1)", connection)
+        {
+            Parameters = { new() { Value = LockKey } },
+            CommandTimeout = (int)TodoDatabaseExtensions.MigrationCommandTimeout.TotalSeconds,
+        };
         await command.ExecuteNonQueryAsync(cancellationToken);
         return new MigrationLock(connection);
     }

@@ -1,8 +1,7 @@
-using System.Net.Sockets;
 using System.Text.Json;
 using Microsoft.AspNetCore.Diagnostics;
 using Microsoft.AspNetCore.Mvc;
-using Npgsql;
+using Todo.Api.Data;
 
 namespace Todo.Api.Problems;
 
@@ -21,7 +20,7 @@ public sealed class RequestExceptionHandler(IProblemDetailsService problemDetail
         {
             BadHttpRequestException { InnerException: JsonException json } => InvalidJson(json),
             BadHttpRequestException bad => BadRequest(bad.StatusCode),
-            _ when IsDatabaseUnavailable(exception) => DatabaseUnavailable(context),
+            _ when DatabaseFailures.IsUnavailable(exception) => DatabaseUnavailable(context),
             _ => null,
         };
         if (problem is null)
@@ -63,17 +62,5 @@ public sealed class RequestExceptionHandler(IProblemDetailsService problemDetail
             Title = "The database is unavailable",
             Detail = $"The todo store cannot be reached right now; retry in {RetryAfterSeconds} seconds.",
         };
-    }
-
-    private static bool IsDatabaseUnavailable(Exception exception)
-    {
-        for (var current = exception; current is not null; current = current.InnerException)
-        {
-            if (current is NpgsqlException { IsTransient: true } or SocketException or TimeoutException)
-            {
-                return true;
-            }
-        }
-        return false;
     }
 }

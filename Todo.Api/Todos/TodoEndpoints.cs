@@ -1,4 +1,5 @@
 using System.Text.Json;
+using Todo.Api.Data;
 
 namespace Todo.Api.Todos;
 
@@ -6,7 +7,9 @@ public static class TodoEndpoints
 {
     public static IEndpointRouteBuilder MapTodos(this IEndpointRouteBuilder app)
     {
-        var todos = app.MapGroup("/todos").WithTags("Todos");
+        // Cache hits are served before any of this runs (SharedOutputCacheMiddleware); what reaches a handler needs
+        // PostgreSQL, so DatabaseRequestFilter bounds its wait and refuses it at once while the database circuit is open.
+        var todos = app.MapGroup("/todos").WithTags("Todos").AddEndpointFilter<DatabaseRequestFilter>();
 
         todos.MapGet("", TodoQueries.ListTodos)
             .CacheSharedOutput(TodoCache.ListKey)

@@ -26,11 +26,13 @@ public static class RedisOutputCacheExtensions
                 // the client itself holds an abandoned command or a start-up connection attempt.
                 redis.AbortOnConnectFail = false;
                 redis.BacklogPolicy = BacklogPolicy.FailFast;
-                redis.ConnectTimeout = Math.Min(redis.ConnectTimeout, 2000);
+                redis.ConnectTimeout = Math.Min(redis.ConnectTimeout, 1000);
                 redis.AsyncTimeout = Math.Min(redis.AsyncTimeout, 1000);
                 redis.SyncTimeout = Math.Min(redis.SyncTimeout, 1000);
-                // The default backoff grows with every failed attempt, so a long outage delayed the return of the cache.
-                redis.ReconnectRetryPolicy = new LinearRetry(1000);
+                // The default backoff grows with every failed attempt, so a long outage delayed the return of the cache;
+                // reconnecting is driven by the heartbeat, so it beats twice a second to bring Redis back within 2 s.
+                redis.ReconnectRetryPolicy = new LinearRetry(500);
+                redis.HeartbeatInterval = TimeSpan.FromMilliseconds(500);
                 foreach (var (keyword, value) in ConnectionStringParts.Of(builder.Configuration, connectionName))
                 {
                     switch (keyword.ToLowerInvariant())

@@ -72,7 +72,11 @@ public sealed partial class SharedOutputCacheStore
         catch (Exception exception)
         {
             _metrics.Failure("invalidate");
-            LogInvalidationFailed(tag, _entryLifetime.TotalSeconds, exception.GetType().Name, exception.Message);
+            // Once the circuit is open the outage has been reported; the counter goes on counting each write.
+            if (IsAvailable)
+            {
+                LogInvalidationFailed(tag, _entryLifetime.TotalSeconds, exception.GetType().Name, exception.Message);
+            }
         }
     }
 

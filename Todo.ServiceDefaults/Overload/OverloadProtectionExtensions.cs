@@ -11,9 +11,9 @@ using Microsoft.Extensions.Options;
 namespace Todo.ServiceDefaults.Overload;
 
 /// <summary>
-/// A concurrency limiter with a short queue in front of every endpoint but <c>/alive</c> and <c>/health</c>: under
-/// overload the excess is refused quickly with 503 and <c>Retry-After</c>, while the health endpoints, which a load
-/// balancer uses to decide whether to kill the task, are never queued or refused.
+/// Concurrency limiters with short queues, one for reads and one for writes, in front of every endpoint but
+/// <c>/alive</c> and <c>/health</c>: under overload the excess is refused quickly with 503 and <c>Retry-After</c>, while
+/// the health endpoints, which a load balancer uses to decide whether to kill the task, are never queued or refused.
 /// </summary>
 public static class OverloadProtectionExtensions
 {
@@ -34,10 +34,13 @@ public static class OverloadProtectionExtensions
                 QueueLimit = settings.QueueLimit,
                 QueueProcessingOrder = QueueProcessingOrder.OldestFirst,
             };
+            // Reads and writes are separate bulkheads: writes waiting on a stalled database or cache cannot take the
+            // places reads need (cache hits are served before the limiter and need none).
             limiter.GlobalLimiter = PartitionedRateLimiter.Create<HttpContext, string>(context =>
-                Extensions.IsHealthEndpoint(context.Request.Path)
-                    ? RateLimitPartition.GetNoLimiter("health")
-                    : RateLimitPartition.GetConcurrencyLimiter("requests", _ => limits));
+                Extensions.IsHealthEndpoint(context.Request.Path) ? RateLimitPartition.GetNoLimiter("health")
+                : HttpMethods.IsGet(context.Request.Method) || HttpMethods.IsHead(context.Request.Method)
+                    ? RateLimitPartition.GetConcurrencyLimiter("reads", _ => limits)
+                    : RateLimitPartition.GetConcurrencyLimiter("writes", _ => limits));
             limiter.RejectionStatusCode = StatusCodes.Status503ServiceUnavailable;
             limiter.OnRejected = (rejection, cancellationToken) =>
                 WriteRefusalAsync(rejection.HttpContext, settings.RetryAfterSeconds, cancellationToken);

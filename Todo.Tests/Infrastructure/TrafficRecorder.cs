@@ -3,8 +3,8 @@ using System.Diagnostics;
 
 namespace Todo.Tests.Infrastructure;
 
-/// <summary>One request of a load run: when it started, what it was, how it ended and how long it took.</summary>
-public sealed record Sample(TimeSpan At, string Kind, int Status, TimeSpan Latency);
+/// <summary>One request of a load run: when it started, what it was, how it ended, how long it took, whether a cache answered.</summary>
+public sealed record Sample(TimeSpan At, string Kind, int Status, TimeSpan Latency, bool FromCache = false);
 
 /// <summary>Steady traffic from several workers, every request recorded, until stopped.</summary>
 public sealed class TrafficRecorder

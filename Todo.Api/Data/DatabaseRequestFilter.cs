@@ -1,0 +1,46 @@
+using Microsoft.Extensions.Options;
+
+namespace Todo.Api.Data;
+
+/// <summary>
+/// Around every todo handler (all of which need PostgreSQL): refused at once while the <see cref="DatabaseCircuit"/> is
+/// open, and answered 503 once <c>Database:RequestTimeout</c> has passed whatever Npgsql is still waiting for.
+/// </summary>
+/// <remarks>
+/// Npgsql ends a command on a hung server by itself (see <see cref="NpgsqlConnectionDefaults"/>), but only after its
+/// command timeout, a cancel request and the connection timeout, each a whole number of seconds: about 3 s in all. The
+/// client gets its answer at the bound instead, and the request's services, its DbContext among them, are disposed
+/// only once Npgsql has let go of them, so no context is ever reused while a command still runs on it.
+/// </remarks>
+public sealed class DatabaseRequestFilter(DatabaseCircuit circuit, IOptions<TodoDatabaseOptions> options) : IEndpointFilter
+{
+    private readonly TimeSpan _bound = options.Value.RequestTimeout;
+
+    public async ValueTask<object?> InvokeAsync(EndpointFilterInvocationContext context, EndpointFilterDelegate next)
+    {
+        var work = circuit.ExecuteAsync(_ => next(context), context.HttpContext.RequestAborted).AsTask();
+        if (await Task.WhenAny(work, Task.Delay(_bound)) == work)
+        {
+            return await work;
+        }
+
+        // Disposables registered later are disposed first: this one waits out the work before the request's scope goes.
+        context.HttpContext.Response.RegisterForDisposeAsync(new WaitsFor(work));
+        throw new TimeoutException($"PostgreSQL did not answer within {_bound.TotalSeconds:0.#} s.");
+    }
+
+    private sealed class WaitsFor(Task work) : IAsyncDisposable
+    {
+        public async ValueTask DisposeAsync()
+        {
+            try
+            {
+                await work;
+            }
+            catch (Exception)
+            {
+                // Its failure was answered already: the client has its 503.
+            }
+        }
+    }
+}

@@ -1,0 +1,64 @@
+using System.Diagnostics;
+using System.Net;
+using System.Net.Http.Json;
+using Todo.AppHost.LocalServices;
+using Todo.Tests.Infrastructure;
+using Xunit.Abstractions;
+
+namespace Todo.Tests.Resilience;
+
+/// <summary>Starting while PostgreSQL is away: the API says once what it waits for, keeps trying for a bounded time, then stops cleanly.</summary>
+[Trait("Category", "Resilience")]
+public sealed class StartupTests(ITestOutputHelper output)
+{
+    [Fact]
+    public async Task Started_while_postgres_refuses_it_names_what_it_waits_for_once_and_exits_non_zero_after_the_startup_timeout()
+    {
+        var postgresPort = FreePort.OnLoopback();
+        const string password = "not-a-real-password-4f2b";
+        var clock = Stopwatch.StartNew();
+
+        var (exitCode, printed) = await ExternalProcess.RunAsync("dotnet", [ApiProcess.BuiltApi], Repository.Root, TimeSpan.FromMinutes(1),
+            new Dictionary<string, string?>
+            {
+                ["ASPNETCORE_URLS"] = $"http://127.0.0.1:{FreePort.OnLoopback()}",
+                ["ASPNETCORE_ENVIRONMENT"] = "Production",
+                ["ConnectionStrings__todos"] = $"Host=127.0.0.1;Port={postgresPort};Database=todos;Username=postgres;Password={password}",
+                ["ConnectionStrings__cache"] = $"127.0.0.1:{FreePort.OnLoopback()}",
+                ["Database__StartupTimeout"] = "00:00:03",
+            });
+        var elapsed = clock.Elapsed;
+
+        output.WriteLine($"Exited {exitCode} after {elapsed.TotalSeconds:N1} s:{Environment.NewLine}{printed}");
+        Assert.NotEqual(0, exitCode);
+        Assert.InRange(elapsed, TimeSpan.FromSeconds(3), TimeSpan.FromSeconds(30));
+        Assert.Single(printed.Split('\n'), line => line.Contains($"Waiting for PostgreSQL at 127.0.0.1:{postgresPort} (database todos) for up to 3 s", StringComparison.Ordinal));
+        Assert.Contains($"PostgreSQL at 127.0.0.1:{postgresPort} did not answer within 3 s", printed);
+        Assert.DoesNotContain("Unhandled exception", printed);
+        Assert.DoesNotContain(password, printed);
+    }
+
+    [Fact]
+    public async Task Started_before_postgres_listens_it_starts_once_postgres_does()
+    {
+        await using var servers = await TodoServers.StartAsync("postgres", "todos", "cache");
+        var todos = await servers.ConnectionStringAsync("todos");
+        var cache = await servers.ConnectionStringAsync("cache");
+        await servers.StopAsync("postgres");
+
+        var starting = ApiProcess.StartAsync(ApiProcess.BuiltApi, new Dictionary<string, string>
+        {
+            ["ConnectionStrings:todos"] = todos,
+            ["ConnectionStrings:cache"] = cache,
+            ["Database:StartupTimeout"] = "00:01:00",
+        });
+        await Task.Delay(TimeSpan.FromSeconds(3));
+        Assert.False(starting.IsCompleted, "the API listened before PostgreSQL was back");
+        await servers.StartAgainAsync("postgres");
+        await using var api = await starting.WaitAsync(TimeSpan.FromMinutes(1));
+        using var created = await api.Client.PostAsJsonAsync("/todos", TodoTestData.ValidBody());
+
+        Assert.Equal(HttpStatusCode.Created, created.StatusCode);
+        Assert.Single(api.Output, line => line.Contains("Waiting for PostgreSQL at", StringComparison.Ordinal));
+    }
+}
