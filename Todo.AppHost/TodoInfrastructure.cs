@@ -12,6 +12,9 @@ public static class TodoInfrastructure
 {
     public const string LocalServicesKey = "Todo:LocalServices";
 
+    /// <summary>The container volume PostgreSQL keeps its data in (tests give each run a volume of its own).</summary>
+    public const string PostgresVolumeKey = "Todo:PostgresVolume";
+
     /// <summary>Publishing always uses containers, so the manifest and AWS see one model.</summary>
     public static LocalServicesMode ResolveLocalServicesMode(this IDistributedApplicationBuilder builder)
     {
@@ -41,7 +44,7 @@ public static class TodoInfrastructure
         if (mode is LocalServicesMode.Containers)
         {
             // A fixed volume name: the default one hashes the AppHost's path into the manifest.
-            return builder.AddPostgres("postgres").WithDataVolume("todo-postgres-data").AddDatabase("todos");
+            return builder.AddPostgres("postgres").WithDataVolume(builder.Configuration[PostgresVolumeKey] ?? "todo-postgres-data").AddDatabase("todos");
         }
 
         var password = ParameterResourceBuilderExtensions.CreateDefaultPasswordParameter(builder, "postgres-password");

@@ -8,7 +8,7 @@ namespace Todo.Api.Data;
 /// </summary>
 public sealed class MigrationLock : IAsyncDisposable
 {
-    private const long LockKey = 0x746f646f_6d696772; // "todomigr"
+    public const long LockKey = 0x746f646f_6d696772; // "todomigr"
     private readonly NpgsqlConnection _connection;
 
     private MigrationLock(NpgsqlConnection connection) => _connection = connection;

@@ -68,12 +68,13 @@ public static partial class TodoDatabaseExtensions
                 {
                     LogWaiting(app.Logger, target.Host, target.Port, target.Database, options.StartupTimeout.TotalSeconds, exception.Message);
                 }
-                if (clock.GetUtcNow() + pause > giveUpAt)
+                var remaining = giveUpAt - clock.GetUtcNow();
+                if (remaining <= TimeSpan.Zero)
                 {
                     LogGaveUp(app.Logger, target.Host, target.Port, options.StartupTimeout.TotalSeconds);
                     return false;
                 }
-                await Task.Delay(pause, clock, stopping);
+                await Task.Delay(pause < remaining ? pause : remaining, clock, stopping);
                 pause = TimeSpan.FromTicks(Math.Min(pause.Ticks * 2, TimeSpan.FromSeconds(5).Ticks));
             }
             catch (Npgsql.PostgresException exception) when (!stopping.IsCancellationRequested)

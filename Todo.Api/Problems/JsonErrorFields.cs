@@ -11,11 +11,21 @@ public static class JsonErrorFields
         var field = FirstMember(exception.Path);
         return field switch
         {
+            _ when IsTooDeep(exception) => new() { [field ?? "body"] = [$"nests deeper than {TodoJsonContext.MaxDepth} levels."] },
             null => new() { ["body"] = ["must be a JSON object with the fields of a todo."] },
             _ when TodoRequest.FieldNames.Contains(field) => new() { [field] = ["must be a JSON string."] },
             _ => new() { [field] = [$"is not a field of a todo; the fields are {string.Join(", ", TodoRequest.FieldNames)}."] },
         };
     }
+
+    /// <summary>
+    /// The reader went past <see cref="TodoJsonContext.MaxDepth"/>: told by the path where there is one (the body object
+    /// is 1, <c>$.x[0][0]</c> 4), else by the reader's own words, the only place a document (a merge patch) reports it.
+    /// </summary>
+    private static bool IsTooDeep(JsonException exception) =>
+        (exception.Path is { } path && 1 + path.Count(character => character is '.' or '[') >= TodoJsonContext.MaxDepth)
+        || exception.Message.Contains("maximum configured depth", StringComparison.Ordinal)
+        || exception.InnerException?.Message.Contains("maximum allowed depth", StringComparison.Ordinal) == true;
 
     /// <summary><c>$.title</c> → <c>title</c>; <c>$['odd name']</c> → <c>odd name</c>; <c>$</c> → null.</summary>
     private static string? FirstMember(string? path)

@@ -28,9 +28,12 @@ public static class TodoCache
 }
 
 /// <summary>Invalidates what a committed write made stale, on every instance, before the write's response is sent.</summary>
-public sealed class TodoCacheEviction(SharedOutputCacheStore cache)
+public sealed class TodoCacheEviction(SharedOutputCacheStore? cache)
 {
-    public Task TodoCreatedAsync() => cache.InvalidateAsync(TodoCache.ListTag);
+    /// <summary>For writes that are rolled back (the warm-up's): they made nothing stale.</summary>
+    public static TodoCacheEviction None { get; } = new(null);
 
-    public Task TodoChangedAsync(Guid id) => cache.InvalidateAsync(TodoCache.ItemTag(id), TodoCache.ListTag);
+    public Task TodoCreatedAsync() => cache?.InvalidateAsync(TodoCache.ListTag) ?? Task.CompletedTask;
+
+    public Task TodoChangedAsync(Guid id) => cache?.InvalidateAsync(TodoCache.ItemTag(id), TodoCache.ListTag) ?? Task.CompletedTask;
 }

@@ -77,7 +77,8 @@ public static class TodoWarmUp
     {
         await using var scope = services.CreateAsyncScope();
         var db = scope.ServiceProvider.GetRequiredService<TodoDbContext>();
-        var cache = scope.ServiceProvider.GetRequiredService<TodoCacheEviction>();
+        // Rolled back, so nothing is stale: invalidating would empty every instance's list pages at each start.
+        var cache = TodoCacheEviction.None;
         var clock = scope.ServiceProvider.GetRequiredService<TimeProvider>();
         await using var transaction = await db.Database.BeginTransactionAsync(cancellationToken);
 

@@ -1,6 +1,6 @@
 namespace Todo.AppHost.LocalServices;
 
-/// <summary>Finds out whether a container runtime is healthy, the way DESIGN.md §1 chooses local-services mode.</summary>
+/// <summary>Finds out whether a container runtime answers, which is how <c>auto</c> chooses the local-services mode.</summary>
 public static class ContainerRuntimeProbe
 {
     private static readonly TimeSpan s_timeout = TimeSpan.FromSeconds(3);

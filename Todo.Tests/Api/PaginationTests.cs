@@ -31,4 +31,43 @@ public sealed class PaginationTests(TodoSystem system)
         Assert.Equal(created.Order().ToList(), seen.Order().ToList());
         Assert.Equal(seen.OrderByDescending(id => id.ToString(), StringComparer.Ordinal).ToList(), seen);
     }
+
+    /// <summary>
+    /// Paging while another client keeps adding todos for the same owner: every todo that existed when the walk began
+    /// is seen exactly once, and the walk goes strictly from newer to older.
+    /// </summary>
+    [Fact]
+    public async Task Walking_pages_while_todos_are_added_sees_every_earlier_todo_exactly_once()
+    {
+        var owner = TodoTestData.NewOwner();
+        var before = new System.Collections.Concurrent.ConcurrentBag<Guid>();
+        await Parallel.ForEachAsync(Enumerable.Range(0, 300), new ParallelOptions { MaxDegreeOfParallelism = 8 },
+            async (i, _) => before.Add((await system.Client.CreateTodoAsync(owner, $"Before {i}")).TodoId));
+        using var stop = new CancellationTokenSource();
+        var added = 0;
+        var adding = Task.Run(async () =>
+        {
+            while (!stop.IsCancellationRequested)
+            {
+                await system.Client.CreateTodoAsync(owner, "During the walk");
+                Interlocked.Increment(ref added);
+            }
+        });
+
+        var seen = new List<Guid>();
+        string? next = $"/todos?userEmail={Uri.EscapeDataString(owner)}&limit=20";
+        while (next is not null)
+        {
+            using var response = await system.Client.GetAsync(next);
+            seen.AddRange((await response.Content.ReadFromJsonAsync<List<TodoDto>>())!.Select(todo => todo.TodoId));
+            next = response.Headers.Contains("Link") ? ListTodosTests.LinkTarget(response) : null;
+        }
+        await stop.CancelAsync();
+        await adding;
+
+        Assert.True(added > 0, "nothing was added during the walk");
+        Assert.Equal(seen.OrderByDescending(id => id.ToString(), StringComparer.Ordinal).ToList(), seen);
+        Assert.Equal(seen.Count, seen.Distinct().Count());
+        Assert.All(before, id => Assert.Single(seen, id));
+    }
 }

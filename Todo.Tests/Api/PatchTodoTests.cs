@@ -70,6 +70,7 @@ public sealed class PatchTodoTests(TodoSystem system)
         using var response = await PatchAsync(todo.TodoId, """{"title":"Second"}""", ifMatch: created.Headers.ETag!.Tag);
 
         await response.AssertProblemAsync(HttpStatusCode.PreconditionFailed);
+        Assert.Equal("First", (await system.Client.GetFromJsonAsync<TodoDto>($"/todos/{todo.TodoId}"))!.Title);
     }
 
     [Fact]
@@ -80,19 +81,31 @@ public sealed class PatchTodoTests(TodoSystem system)
         await response.AssertProblemAsync(HttpStatusCode.NotFound);
     }
 
+    /// <summary>
+    /// Three patches that all read the todo before any of them writes (the test holds the row until all three wait to
+    /// update it): every field is kept, each answer is a state the todo really had, and the last answer is the todo.
+    /// </summary>
     [Fact]
-    public async Task Concurrent_patches_of_different_fields_are_all_kept()
+    public async Task Concurrent_patches_of_different_fields_that_read_the_same_version_are_all_kept()
     {
         var todo = await system.Client.CreateTodoAsync();
+        string[] patches = ["""{"title":"New title"}""", """{"status":"done"}""", """{"description":"New description"}"""];
 
-        var responses = await Task.WhenAll(
-            PatchAsync(todo.TodoId, """{"title":"New title"}"""),
-            PatchAsync(todo.TodoId, """{"status":"done"}"""),
-            PatchAsync(todo.TodoId, """{"description":"New description"}"""));
+        Task<HttpResponseMessage[]> patching;
+        await using (var row = await HeldLock.TakeAsync(system.TodosConnectionString, "SELECT 1 FROM todos WHERE todo_id = $1 FOR UPDATE", todo.TodoId))
+        {
+            patching = Task.WhenAll(patches.Select(patch => PatchAsync(todo.TodoId, patch)));
+            await row.WaitForWaitersAsync(patches.Length);
+        }
+        var responses = await patching;
 
         Assert.All(responses, response => Assert.Equal(HttpStatusCode.OK, response.StatusCode));
-        var final = (await system.Client.GetFromJsonAsync<TodoDto>($"/todos/{todo.TodoId}"))!;
+        using var read = await system.Client.GetAsync($"/todos/{todo.TodoId}");
+        var final = (await read.Content.ReadFromJsonAsync<TodoDto>())!;
         Assert.Equal(("New title", "done", "New description"), (final.Title, final.Status, final.Description));
+        Assert.Equal(patches.Length, responses.Select(response => response.Headers.ETag!.Tag).Distinct().Count());
+        var last = Assert.Single(responses, response => response.Headers.ETag!.Equals(read.Headers.ETag));
+        Assert.Equal(final, await last.Content.ReadFromJsonAsync<TodoDto>());
     }
 
     private Task<HttpResponseMessage> PatchAsync(Guid id, string json, string contentType = "application/merge-patch+json", string? ifMatch = null)

@@ -51,6 +51,7 @@ public sealed class ReplaceTodoTests(TodoSystem system)
         using var response = await system.Client.SendAsync(request);
 
         Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+        Assert.NotNull(response.Headers.ETag);
         Assert.NotEqual(created.Headers.ETag, response.Headers.ETag);
     }
 
@@ -120,16 +121,32 @@ public sealed class ReplaceTodoTests(TodoSystem system)
         await response.AssertProblemAsync(HttpStatusCode.BadRequest, "dueDate");
     }
 
+    /// <summary>
+    /// Four replacements that all read the todo before any of them writes (the test holds the row until all four
+    /// wait): each is answered with exactly its own todo and its own version, and the todo is the one answered last.
+    /// </summary>
     [Fact]
-    public async Task Concurrent_puts_without_preconditions_all_succeed_and_one_of_them_wins()
+    public async Task Concurrent_puts_without_preconditions_that_read_the_same_version_all_succeed_and_the_last_one_stands()
     {
         var todo = await system.Client.CreateTodoAsync();
+        var bodies = Enumerable.Range(0, 4).Select(i => TodoTestData.ValidBody(todo.UserEmail, $"Writer {i}")).ToList();
 
-        var responses = await Task.WhenAll(Enumerable.Range(0, 8).Select(i =>
-            system.Client.PutAsJsonAsync($"/todos/{todo.TodoId}", TodoTestData.ValidBody(todo.UserEmail, $"Writer {i}"))));
+        Task<HttpResponseMessage[]> replacing;
+        await using (var row = await HeldLock.TakeAsync(system.TodosConnectionString, "SELECT 1 FROM todos WHERE todo_id = $1 FOR UPDATE", todo.TodoId))
+        {
+            replacing = Task.WhenAll(bodies.Select(body => system.Client.PutAsJsonAsync($"/todos/{todo.TodoId}", body)));
+            await row.WaitForWaitersAsync(bodies.Count);
+        }
+        var responses = await replacing;
 
         Assert.All(responses, response => Assert.Equal(HttpStatusCode.OK, response.StatusCode));
-        var final = await system.Client.GetFromJsonAsync<TodoDto>($"/todos/{todo.TodoId}");
-        Assert.Matches("^Writer [0-7]$", final!.Title);
+        var answered = await Task.WhenAll(responses.Select(response => response.Content.ReadFromJsonAsync<TodoDto>()));
+        Assert.All(answered.Zip(bodies), pair => Assert.Equal((string)pair.Second["title"]!, pair.First!.Title));
+        Assert.All(answered, replaced => Assert.Equal((todo.TodoId, todo.CreatedAt), (replaced!.TodoId, replaced.CreatedAt)));
+        Assert.Equal(bodies.Count, responses.Select(response => response.Headers.ETag!.Tag).Distinct().Count());
+        using var read = await system.Client.GetAsync($"/todos/{todo.TodoId}");
+        var last = Array.FindIndex(responses, response => response.Headers.ETag!.Equals(read.Headers.ETag));
+        Assert.True(last >= 0, "the todo's version is none of the answers'");
+        Assert.Equal(await read.Content.ReadFromJsonAsync<TodoDto>(), answered[last]);
     }
 }

@@ -1,4 +1,5 @@
 using System.Diagnostics;
+using System.Net.Http.Json;
 using Todo.Tests.Infrastructure;
 
 namespace Todo.Tests.Api;
@@ -22,5 +23,37 @@ public sealed class WarmUpTests(TodoSystem system)
         Assert.DoesNotContain(api.Output, line => line.Contains("cut short", StringComparison.Ordinal));
         Assert.Equal(0, await Sql.ScalarAsync<long>(system.TodosConnectionString,
             "SELECT count(*) FROM todos WHERE user_email = $1 OR title = $2", "warm-up@example.com", "Warm-up"));
+    }
+
+    /// <summary>The warm-up's writes are rolled back, so they make nothing in the shared cache stale.</summary>
+    [Fact]
+    public async Task A_new_instance_starting_leaves_the_shared_cache_as_it_was()
+    {
+        var owner = TodoTestData.NewOwner();
+        await system.Client.CreateTodoAsync(owner);
+        var list = $"/todos?userEmail={Uri.EscapeDataString(owner)}";
+        (await system.Client.GetAsync(list)).Dispose();
+
+        await using var api = await system.StartApiProcessAsync();
+        using var afterStart = await system.Client.GetAsync(list);
+
+        Assert.True(afterStart.Headers.Contains("Age"), "the list page cached before the new instance started was invalidated by its start");
+    }
+
+    /// <summary>60 creates at once on an instance that just started: all are served.</summary>
+    [Fact]
+    public async Task A_burst_right_after_start_is_served_in_full()
+    {
+        await using var api = await system.StartApiProcessAsync();
+        var owner = TodoTestData.NewOwner();
+
+        var statuses = await Task.WhenAll(Enumerable.Range(0, 60).Select(async i =>
+        {
+            using var response = await api.Client.PostAsJsonAsync("/todos", TodoTestData.ValidBody(owner, $"Burst {i}"));
+            return response.StatusCode;
+        }));
+
+        Assert.All(statuses, status => Assert.Equal(System.Net.HttpStatusCode.Created, status));
+        Assert.Equal(60, await Sql.ScalarAsync<long>(system.TodosConnectionString, "SELECT count(*) FROM todos WHERE user_email = $1", owner));
     }
 }

@@ -31,11 +31,16 @@ public sealed class AppHostTests
     {
         var first = await TodoServers.StartAsync();
         TodoDto created;
-        using (var client = first.App.CreateHttpClient("todo-api"))
+        try
         {
+            using var client = first.App.CreateHttpClient("todo-api");
             created = await client.CreateTodoAsync();
         }
-        await first.StopAllAsync();
+        finally
+        {
+            // Stopped whatever happened, its data kept for the restart (which deletes it when done).
+            await first.StopAllAsync();
+        }
 
         await using var second = await TodoServers.RestartAsync(first.DataDirectory);
         using var again = second.App.CreateHttpClient("todo-api");

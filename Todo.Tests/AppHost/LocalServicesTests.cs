@@ -4,6 +4,7 @@ using Todo.AppHost.LocalServices;
 
 namespace Todo.Tests.AppHost;
 
+[Trait("Category", "AppHost")]
 public sealed class LocalServicesTests
 {
     [Theory]
@@ -16,13 +17,39 @@ public sealed class LocalServicesTests
         Assert.Equal(expected, builder.ResolveLocalServicesMode());
     }
 
-    [Fact]
-    public void Auto_chooses_processes_when_no_container_runtime_answers_and_containers_when_one_does()
+    /// <summary>
+    /// <c>auto</c> asks <c>docker info</c> and <c>podman info</c>: stand-ins for both, first on the PATH, decide what the
+    /// machine's runtimes would (one answers, neither does, one hangs past the probe's 3 s).
+    /// </summary>
+    [Theory]
+    [InlineData("exit 1", "exit 0", LocalServicesMode.Containers)]
+    [InlineData("exit 1", "exit 1", LocalServicesMode.Processes)]
+    [InlineData("sleep 30", "exit 1", LocalServicesMode.Processes)]
+    public void Auto_chooses_containers_only_when_a_container_runtime_answers(string docker, string podman, LocalServicesMode expected)
     {
-        var builder = DistributedApplication.CreateBuilder([$"--{TodoInfrastructure.LocalServicesKey}=auto"]);
+        var runtimes = Directory.CreateTempSubdirectory("todo-runtimes-");
+        var path = Environment.GetEnvironmentVariable("PATH");
+        try
+        {
+            foreach (var (name, script) in new[] { ("docker", docker), ("podman", podman) })
+            {
+                var file = Path.Combine(runtimes.FullName, name);
+                File.WriteAllText(file, $"#!/bin/sh\n{script}\n");
+                if (!OperatingSystem.IsWindows())
+                {
+                    File.SetUnixFileMode(file, UnixFileMode.UserRead | UnixFileMode.UserExecute);
+                }
+            }
+            Environment.SetEnvironmentVariable("PATH", $"{runtimes.FullName}:{path}");
+            var builder = DistributedApplication.CreateBuilder([$"--{TodoInfrastructure.LocalServicesKey}=auto"]);
 
-        var expected = ContainerRuntimeProbe.AnyRuntimeIsHealthy() ? LocalServicesMode.Containers : LocalServicesMode.Processes;
-        Assert.Equal(expected, builder.ResolveLocalServicesMode());
+            Assert.Equal(expected, builder.ResolveLocalServicesMode());
+        }
+        finally
+        {
+            Environment.SetEnvironmentVariable("PATH", path);
+            runtimes.Delete(recursive: true);
+        }
     }
 
     [Fact]

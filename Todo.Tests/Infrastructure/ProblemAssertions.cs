@@ -14,6 +14,9 @@ public static class ProblemAssertions
         var problem = await response.Content.ReadFromJsonAsync<JsonElement>();
         Assert.Equal((int)status, problem.GetProperty("status").GetInt32());
         Assert.False(string.IsNullOrWhiteSpace(problem.GetProperty("title").GetString()));
+        // Where it happened, and the trace to find it by in the dashboard.
+        Assert.Equal(response.RequestMessage!.RequestUri!.AbsolutePath, problem.GetProperty("instance").GetString());
+        Assert.Matches("^[0-9a-f]{32}$", problem.GetProperty("traceId").GetString());
         if (field is not null)
         {
             var errors = problem.GetProperty("errors");

@@ -3,6 +3,7 @@ using Aspire.Hosting;
 using Aspire.Hosting.ApplicationModel;
 using Aspire.Hosting.Testing;
 using Microsoft.Extensions.DependencyInjection;
+using Todo.AppHost;
 using Todo.AppHost.LocalServices;
 
 namespace Todo.Tests.Infrastructure;
@@ -44,6 +45,8 @@ public sealed class TodoServers : IAsyncDisposable
         var builder = await DistributedApplicationTestingBuilder.CreateAsync<Projects.Todo_AppHost>(
             [
                 $"--{LocalDataDirectory.ConfigurationKey}={dataDirectory.FullName}",
+                // In container mode, a volume of this run's own: never the developer's data, never another run's cluster.
+                $"--{TodoInfrastructure.PostgresVolumeKey}={VolumeOf(dataDirectory)}",
                 $"--Parameters:postgres-password={RandomNumberGenerator.GetHexString(24)}",
                 $"--Parameters:cache-password={RandomNumberGenerator.GetHexString(24)}",
             ], timeout.Token);
@@ -54,14 +57,25 @@ public sealed class TodoServers : IAsyncDisposable
         unwanted.ForEach(resource => builder.Resources.Remove(resource));
 
         var app = await builder.BuildAsync(timeout.Token);
-        await app.StartAsync(timeout.Token);
-        // Servers and projects; not the helpers Aspire adds beside them (a project's rebuilder, say).
-        foreach (var resource in builder.Resources.Where(resource => resource is IResourceWithConnectionString or ProjectResource))
+        try
         {
-            await app.ResourceNotifications.WaitForResourceHealthyAsync(resource.Name, timeout.Token);
+            await app.StartAsync(timeout.Token);
+            // Servers and projects; not the helpers Aspire adds beside them (a project's rebuilder, say).
+            foreach (var resource in builder.Resources.Where(resource => resource is IResourceWithConnectionString or ProjectResource))
+            {
+                await app.ResourceNotifications.WaitForResourceHealthyAsync(resource.Name, timeout.Token);
+            }
+            return new TodoServers(app, dataDirectory);
         }
-        return new TodoServers(app, dataDirectory);
+        catch
+        {
+            // A start that failed leaves no server running behind the test.
+            await new TodoServers(app, dataDirectory).DisposeAsync();
+            throw;
+        }
     }
+
+    private static string VolumeOf(DirectoryInfo dataDirectory) => $"todo-tests-{dataDirectory.Name.ToLowerInvariant()}";
 
     public async Task<string> ConnectionStringAsync(string resource) =>
         await _app.GetConnectionStringAsync(resource) ?? throw new InvalidOperationException($"'{resource}' has no connection string.");
@@ -98,10 +112,21 @@ public sealed class TodoServers : IAsyncDisposable
 
     public async ValueTask DisposeAsync()
     {
-        await StopAllAsync();
-        if (_dataDirectory.Exists)
+        var containers = _app.Services.GetRequiredService<DistributedApplicationModel>().Resources.OfType<ContainerResource>().Any();
+        try
         {
-            _dataDirectory.Delete(recursive: true);
+            await StopAllAsync();
+        }
+        finally
+        {
+            if (_dataDirectory.Exists)
+            {
+                _dataDirectory.Delete(recursive: true);
+            }
+            if (containers)
+            {
+                await ExternalProcess.RunAsync("docker", ["volume", "rm", "--force", VolumeOf(_dataDirectory)], Directory.GetCurrentDirectory(), TimeSpan.FromMinutes(1));
+            }
         }
     }
 }

@@ -51,6 +51,30 @@ public sealed class IdempotencyTests(TodoSystem system) : IAsyncLifetime
         }
     }
 
+    /// <summary>
+    /// Four creates under one key that all looked for it before any of them inserted (the test blocks inserts until all
+    /// four wait to insert): the unique key lets one row in, and the three that lost answer with the winner's todo.
+    /// </summary>
+    [Fact]
+    public async Task Creates_under_one_key_that_all_missed_the_lookup_make_one_todo_and_the_losers_replay_it()
+    {
+        var body = TodoTestData.ValidBody();
+        var key = $"forced-race-{Guid.NewGuid():N}";
+
+        Task<HttpResponseMessage[]> creating;
+        await using (var inserts = await HeldLock.TakeAsync(system.TodosConnectionString, "LOCK TABLE todos IN SHARE MODE"))
+        {
+            creating = Task.WhenAll(Enumerable.Range(0, 4).Select(i => PostAsync(i % 2 == 0 ? system.Client : _other.Client, body, key)));
+            await inserts.WaitForWaitersAsync(4);
+        }
+        var responses = await creating;
+
+        Assert.All(responses, response => Assert.Equal(HttpStatusCode.Created, response.StatusCode));
+        Assert.Single(responses.Select(response => response.Headers.Location).Distinct());
+        Assert.Equal(3, responses.Count(response => response.Headers.TryGetValues("Idempotent-Replayed", out var replayed) && replayed.Single() == "true"));
+        Assert.Equal(1, await CountAsync(key));
+    }
+
     [Fact]
     public async Task Reusing_a_key_for_a_different_todo_is_422_and_creates_nothing()
     {
