@@ -112,7 +112,7 @@ public static class Extensions
 
     /// <summary>
     /// <c>/alive</c> answers while the process can serve (no dependency is asked);
-    /// <c>/health</c> reports every dependency as JSON, from a report at most a few seconds old.
+    /// <c>/health</c> answers the status of every dependency together, from a report at most a few seconds old.
     /// </summary>
     public static WebApplication MapDefaultEndpoints(this WebApplication app)
     {

@@ -1,6 +1,8 @@
 #!/usr/bin/env bash
 # Installs PostgreSQL and Redis from Debian where they are missing and no container runtime answers:
 # the AppHost (and the tests, which start servers the same way) then run them as local processes.
+# Debian starts a system service for each package it installs (its Redis listens on 6379 without a password);
+# the AppHost runs its own servers, so the services this script installed are stopped and disabled.
 set -euo pipefail
 
 mode="${Todo__LocalServices:-auto}"
@@ -15,3 +17,14 @@ command -v redis-server >/dev/null || command -v valkey-server >/dev/null || mis
 
 echo "Installing ${missing[*]} (PostgreSQL and Redis run as local processes: no container runtime answered)..."
 "$(dirname "$0")/apt-install.sh" "${missing[@]}"
+
+sudo=()
+[ "$(id -u)" -eq 0 ] || sudo=(sudo)
+for service in "${missing[@]}"; do # each package's service has the package's name
+  if [ -d /run/systemd/system ]; then
+    "${sudo[@]}" systemctl disable --now --quiet "$service"
+  elif [ -x "/etc/init.d/$service" ]; then
+    "${sudo[@]}" "/etc/init.d/$service" stop >/dev/null
+    "${sudo[@]}" update-rc.d "$service" disable >/dev/null 2>&1
+  fi
+done

@@ -49,8 +49,12 @@ public static class NpgsqlConnectionDefaults
         Default("Maximum Pool Size", builder => builder.MaxPoolSize = MaxPoolSize);
         Default("Command Timeout", builder => builder.CommandTimeout = WaitSeconds);
         Default("Cancellation Timeout", builder => builder.CancellationTimeout = -1);
-        // An idle pooled connection across a dropped network path is found out within seconds, not hours.
-        Default("Tcp Keepalive", builder => (builder.TcpKeepAlive, builder.TcpKeepAliveTime, builder.TcpKeepAliveInterval) = (true, 10, 2));
+        // An idle pooled connection across a dropped network path is found out within seconds, not hours. A Unix socket
+        // (a host that is a directory, as the AppHost's local server gives) crosses no network, and refuses the setting.
+        if (result.Host?.StartsWith('/') is not true)
+        {
+            Default("Tcp Keepalive", builder => (builder.TcpKeepAlive, builder.TcpKeepAliveTime, builder.TcpKeepAliveInterval) = (true, 10, 2));
+        }
         return result.ConnectionString;
     }
 }

@@ -10,6 +10,9 @@ namespace Todo.Api.Todos;
 /// </summary>
 public static class TodoMergePatch
 {
+    /// <summary>Unknown fields named in the errors; the rest are counted, so the answer stays small whatever was sent.</summary>
+    public const int MaxUnknownFieldsReported = 10;
+
     public static bool TryMerge(JsonElement patch, TodoItem current, [NotNullWhen(true)] out TodoRequest? merged,
         out Dictionary<string, string[]> errors)
     {
@@ -29,11 +32,15 @@ public static class TodoMergePatch
             Status = TodoStatusNames.ToName(current.Status),
             UserEmail = current.UserEmail,
         };
+        var unknownFields = 0;
         foreach (var field in patch.EnumerateObject())
         {
             if (!TodoRequest.FieldNames.Contains(field.Name))
             {
-                errors[field.Name] = [$"is not a field of a todo; the fields are {string.Join(", ", TodoRequest.FieldNames)}."];
+                if (!errors.ContainsKey(field.Name) && ++unknownFields <= MaxUnknownFieldsReported)
+                {
+                    errors[field.Name] = [$"is not a field of a todo; the fields are {string.Join(", ", TodoRequest.FieldNames)}."];
+                }
                 continue;
             }
 
@@ -65,6 +72,11 @@ public static class TodoMergePatch
                 "status" => result with { Status = value },
                 _ => result with { UserEmail = value },
             };
+        }
+
+        if (unknownFields > MaxUnknownFieldsReported)
+        {
+            errors["body"] = [$"has {unknownFields - MaxUnknownFieldsReported} more fields that are not fields of a todo; the first {MaxUnknownFieldsReported} are listed."];
         }
 
         merged = errors.Count == 0 ? result : null;

@@ -29,7 +29,10 @@ public static class TodoQueries
         return TypedResults.Ok(TodoResponse.From(todo));
     }
 
-    /// <summary>Newest first, one page at a time; <c>Link: rel="next"</c> names the following page while there is one.</summary>
+    /// <summary>
+    /// Newest first, one page at a time (<c>limit</c> todos, fewer where they would pass <see cref="TodoLimits.MaxPageBytes"/>);
+    /// <c>Link: rel="next"</c> names the following page while there is one.
+    /// </summary>
     public static async Task<Results<Ok<List<TodoResponse>>, ValidationProblem>> ListTodos(
         string? status, string? userEmail, string? limit, string? after,
         TodoDbContext db, HttpResponse response, CancellationToken cancellationToken)
@@ -53,17 +56,25 @@ public static class TodoQueries
             todos = todos.Where(t => t.Id.CompareTo(cursor) < 0);
         }
 
-        var page = await todos
+        // Streamed, so rows past a full page are never materialised.
+        var page = new TodoPage(query.Limit);
+        var rows = todos
             .OrderByDescending(t => t.Id)
             .Take(query.Limit + 1)
             .Select(t => new TodoResponse(t.Id, t.Title, t.Description, t.DueDate, t.Status, t.UserEmail, t.CreatedAt, t.UpdatedAt))
-            .ToListAsync(cancellationToken);
-
-        if (page.Count > query.Limit)
+            .AsAsyncEnumerable();
+        await foreach (var todo in rows.WithCancellation(cancellationToken))
         {
-            page.RemoveAt(page.Count - 1);
-            response.Headers.Link = query.NextPageLink(page[^1].TodoId);
+            if (!page.TryAdd(todo))
+            {
+                break;
+            }
         }
-        return TypedResults.Ok(page);
+
+        if (page.HasMore)
+        {
+            response.Headers.Link = query.NextPageLink(page.Todos[^1].TodoId);
+        }
+        return TypedResults.Ok(page.Todos);
     }
 }

@@ -13,6 +13,7 @@ public static class TodoServiceExtensions
         {
             options.SerializerOptions.TypeInfoResolverChain.Insert(0, TodoJsonContext.Default);
             options.SerializerOptions.MaxDepth = TodoJsonContext.MaxDepth;
+            options.SerializerOptions.Encoder = Utf8JsonEncoder.Instance;
         });
         builder.Services.Configure<KestrelServerOptions>(kestrel =>
         {

@@ -6,5 +6,6 @@ public static class ContainerRuntimeProbe
     private static readonly TimeSpan s_timeout = TimeSpan.FromSeconds(3);
 
     public static bool AnyRuntimeIsHealthy() =>
-        new[] { "docker", "podman" }.Any(runtime => ExternalCommand.Succeeds(runtime, ["info"], s_timeout));
+        new[] { "docker", "podman" }.Any(runtime =>
+            SystemPrograms.Find(runtime, SystemPrograms.SearchPath) is { } program && ExternalCommand.Succeeds(program, ["info"], s_timeout));
 }

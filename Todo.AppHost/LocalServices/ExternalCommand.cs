@@ -2,7 +2,7 @@ using System.Diagnostics;
 
 namespace Todo.AppHost.LocalServices;
 
-/// <summary>Runs short-lived helper programs (initdb, chown, docker info) to completion.</summary>
+/// <summary>Runs short-lived helper programs (initdb, chown, docker info) to completion, by the absolute paths they are given.</summary>
 public static class ExternalCommand
 {
     public static bool Succeeds(string fileName, IEnumerable<string> arguments, TimeSpan timeout)
@@ -32,7 +32,8 @@ public static class ExternalCommand
         }
     }
 
-    private static (int ExitCode, string Output) Run(string fileName, IEnumerable<string> arguments, TimeSpan timeout, string? standardInput = null)
+    /// <summary>Runs the program and returns its exit code with what it printed (standard output, then standard error).</summary>
+    public static (int ExitCode, string Output) Run(string fileName, IEnumerable<string> arguments, TimeSpan timeout, string? standardInput = null)
     {
         var startInfo = new ProcessStartInfo(fileName)
         {

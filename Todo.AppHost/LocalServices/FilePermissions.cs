@@ -1,6 +1,6 @@
 namespace Todo.AppHost.LocalServices;
 
-/// <summary>Unix permissions for files that hold secrets and directories the postgres account must enter.</summary>
+/// <summary>Files that hold secrets.</summary>
 public static class FilePermissions
 {
     /// <summary>Writes a file that only its owner can read, from the moment it exists.</summary>
@@ -16,13 +16,5 @@ public static class FilePermissions
         await using var stream = new FileStream(path, options);
         await using var writer = new StreamWriter(stream);
         await writer.WriteAsync(contents.AsMemory(), cancellationToken);
-    }
-
-    public static void TraversableByOthers(string directory)
-    {
-        if (!OperatingSystem.IsWindows())
-        {
-            File.SetUnixFileMode(directory, File.GetUnixFileMode(directory) | UnixFileMode.GroupExecute | UnixFileMode.OtherExecute);
-        }
     }
 }

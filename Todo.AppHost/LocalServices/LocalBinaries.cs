@@ -3,19 +3,22 @@ namespace Todo.AppHost.LocalServices;
 /// <summary>Locates the PostgreSQL and Redis server programs that process mode runs.</summary>
 public sealed record LocalBinaries(string PostgresBinDirectory, string RedisServer)
 {
+    /// <summary>The system account Redis runs as when the AppHost is root: the one its Debian package creates.</summary>
+    public string RedisAccount => Path.GetFileName(RedisServer) == "valkey-server" ? "valkey" : "redis";
+
     public string Postgres => Path.Combine(PostgresBinDirectory, "postgres");
 
     public string InitDb => Path.Combine(PostgresBinDirectory, "initdb");
 
     /// <summary>Finds both servers, or throws one message naming every Debian package that is missing.</summary>
     public static LocalBinaries Find() =>
-        Find("/usr/lib/postgresql", Environment.GetEnvironmentVariable("PATH") ?? "");
+        Find("/usr/lib/postgresql", SystemPrograms.SearchPath);
 
     /// <summary>Looks in Debian's per-version PostgreSQL directories below <paramref name="postgresRoot"/>, then on <paramref name="searchPath"/>.</summary>
     public static LocalBinaries Find(string postgresRoot, string searchPath)
     {
         var postgres = FindPostgresBinDirectory(postgresRoot, searchPath);
-        var redis = FindOnPath("redis-server", searchPath) ?? FindOnPath("valkey-server", searchPath);
+        var redis = SystemPrograms.Find("redis-server", searchPath) ?? SystemPrograms.Find("valkey-server", searchPath);
 
         var missing = new List<string>();
         if (postgres is null)
@@ -45,17 +48,11 @@ public sealed record LocalBinaries(string PostgresBinDirectory, string RedisServ
                 .FirstOrDefault()
             : null;
 
-        return debianLayout ?? (FindOnPath("postgres", searchPath) is { } onPath ? Path.GetDirectoryName(onPath) : null);
+        return debianLayout ?? (SystemPrograms.Find("postgres", searchPath) is { } onPath ? Path.GetDirectoryName(onPath) : null);
     }
 
     private static bool IsPostgresBinDirectory(string directory) =>
         File.Exists(Path.Combine(directory, "postgres")) && File.Exists(Path.Combine(directory, "initdb"));
-
-    private static string? FindOnPath(string program, string searchPath) =>
-        searchPath
-            .Split(Path.PathSeparator, StringSplitOptions.RemoveEmptyEntries)
-            .Select(directory => Path.Combine(directory, program))
-            .FirstOrDefault(File.Exists);
 }
 
 public sealed class MissingLocalBinariesException(IReadOnlyList<string> packages) : Exception(

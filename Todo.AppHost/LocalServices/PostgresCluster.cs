@@ -33,14 +33,13 @@ internal static class PostgresCluster
 
     private static async Task InitializeAsync(PostgresProcessResource server, LocalBinaries binaries, string password, CancellationToken cancellationToken)
     {
-        Directory.CreateDirectory(server.WorkingDirectory);
         var passwordFile = Path.Combine(server.WorkingDirectory, "initdb-password");
         try
         {
             await FilePermissions.WriteSecretFileAsync(passwordFile, password, cancellationToken);
-            OperatingSystemUser.HandToPostgresAccount(server.WorkingDirectory);
+            server.Account.TakeOwnership(passwordFile);
 
-            var (fileName, arguments) = OperatingSystemUser.AsPostgresAccount(binaries.InitDb,
+            var (fileName, arguments) = server.Account.Command(binaries.InitDb,
                 "-D", server.ClusterDirectory, "-U", PostgresProcessResource.UserName, $"--pwfile={passwordFile}",
                 "--auth-host=scram-sha-256", "--auth-local=scram-sha-256", "--encoding=UTF8", "--no-locale");
             ExternalCommand.RunOrThrow(fileName, arguments, s_commandTimeout);
@@ -54,7 +53,7 @@ internal static class PostgresCluster
     /// <summary>Sets a new password on the stopped cluster, through single-user mode: no connection, no old password.</summary>
     private static void SetPassword(PostgresProcessResource server, LocalBinaries binaries, string password)
     {
-        var (fileName, arguments) = OperatingSystemUser.AsPostgresAccount(binaries.Postgres,
+        var (fileName, arguments) = server.Account.Command(binaries.Postgres,
             "--single", "-D", server.ClusterDirectory, "postgres");
         var statement = $"ALTER ROLE {PostgresProcessResource.UserName} WITH PASSWORD '{password.Replace("'", "''", StringComparison.Ordinal)}';\n";
         ExternalCommand.RunOrThrow(fileName, arguments, s_commandTimeout, standardInput: statement);

@@ -10,15 +10,20 @@ namespace Todo.AppHost.LocalServices;
 public static class PostgresProcessBuilderExtensions
 {
     /// <summary>
-    /// Adds a PostgreSQL server that runs from the machine's binaries and keeps its cluster in
-    /// <paramref name="dataDirectory"/>, initialised once with <paramref name="password"/>.
+    /// Adds a PostgreSQL server that runs from the machine's binaries, as the <c>postgres</c> account when the AppHost is
+    /// root, and keeps its cluster in <paramref name="dataDirectory"/>, initialised once with <paramref name="password"/>.
+    /// It listens on a Unix socket there and on no TCP port.
     /// </summary>
     public static IResourceBuilder<PostgresProcessResource> AddPostgresProcess(this IDistributedApplicationBuilder builder,
         string name, LocalBinaries binaries, string dataDirectory, ParameterResource password)
     {
-        var (command, accountArguments) = OperatingSystemUser.AsPostgresAccount(binaries.Postgres);
-        var server = new PostgresProcessResource(name, command, dataDirectory, password);
-        var port = FreePort.OnLoopback();
+        var account = ServerAccount.For(PostgresProcessResource.UserName);
+        PrivateDirectory.EnsureBase(Path.GetDirectoryName(dataDirectory)!);
+        PrivateDirectory.EnsureFor(dataDirectory, account);
+
+        var (command, accountArguments) = account.Command(binaries.Postgres);
+        var server = new PostgresProcessResource(name, command, dataDirectory, account, password);
+        UnixSocket.EnsureFits($"{server.Socket}.lock");
 
         builder.Eventing.Subscribe<BeforeResourceStartedEvent>(server,
             (_, cancellationToken) => PostgresCluster.EnsureInitializedAsync(server, binaries, cancellationToken));
@@ -30,13 +35,14 @@ public static class PostgresProcessBuilderExtensions
             cancellationToken => CanConnectAsync(server, "postgres", cancellationToken));
 
         return builder.AddResource(server)
-            .WithEndpoint(port: port, targetPort: port, scheme: "tcp", name: PostgresProcessResource.PrimaryEndpointName, isProxied: false)
             .WithArgs([
                 .. accountArguments,
                 "-D", server.ClusterDirectory,
-                "-p", port.ToString(CultureInfo.InvariantCulture),
-                "-c", "listen_addresses=localhost",
-                "-c", "unix_socket_directories=",
+                "-p", PostgresProcessResource.SocketPort.ToString(CultureInfo.InvariantCulture),
+                "-c", "listen_addresses=",
+                // A list of directories, so the path is quoted as a list element.
+                "-c", $"unix_socket_directories=\"{server.WorkingDirectory.Replace("\"", "\"\"", StringComparison.Ordinal)}\"",
+                "-c", "unix_socket_permissions=0700",
                 "-c", "max_connections=300",
             ])
             .WithIconName("DatabaseMultiple")

@@ -2,19 +2,22 @@ using Aspire.Hosting.ApplicationModel;
 
 namespace Todo.AppHost.LocalServices;
 
-/// <summary>A Redis server run from the machine's own binary, with the connection string the container has.</summary>
+/// <summary>
+/// A Redis server run from the machine's own binary. It listens on a Unix socket in its own closed directory, not on a
+/// TCP port: a port picked free can be taken by another local user before Redis binds it, and the client sends the
+/// password to whoever answers there.
+/// </summary>
 public sealed class RedisProcessResource(string name, string command, string dataDirectory, ParameterResource password)
     : ExecutableResource(name, command, workingDirectory: dataDirectory), IResourceWithConnectionString
 {
-    public const string PrimaryEndpointName = "tcp";
-
     /// <summary>Holds the password, so it is never on a command line or in the environment.</summary>
     public string ConfigurationFile => Path.Combine(WorkingDirectory, "redis.conf");
 
+    public string Socket => Path.Combine(WorkingDirectory, "redis.sock");
+
     public ParameterResource PasswordParameter { get; } = password;
 
-    public EndpointReference PrimaryEndpoint => new(this, PrimaryEndpointName);
-
+    /// <summary>StackExchange.Redis reads an endpoint that starts with <c>!</c> as the path of a Unix socket.</summary>
     public ReferenceExpression ConnectionStringExpression => ReferenceExpression.Create(
-        $"{PrimaryEndpoint.Property(EndpointProperty.HostAndPort)},password={PasswordParameter}");
+        $"!{Socket},password={PasswordParameter}");
 }

@@ -2,7 +2,7 @@ using System.Diagnostics.Metrics;
 
 namespace Todo.ServiceDefaults.OutputCaching;
 
-/// <summary>Counts what the shared output-cache store did for requests: hits, misses, refused stale stores, failures and skips.</summary>
+/// <summary>Counts what the shared output-cache store did for requests: hits, misses, refused stores, failures and skips.</summary>
 public sealed class OutputCacheMetrics
 {
     public const string MeterName = "Todo.OutputCache";
@@ -11,7 +11,7 @@ public sealed class OutputCacheMetrics
     private readonly Counter<long> _misses;
     private readonly Counter<long> _failures;
     private readonly Counter<long> _skipped;
-    private readonly Counter<long> _staleStoresRefused;
+    private readonly Counter<long> _storesRefused;
 
     public OutputCacheMetrics(IMeterFactory meterFactory)
     {
@@ -20,8 +20,8 @@ public sealed class OutputCacheMetrics
         _misses = meter.CreateCounter<long>("todo.output_cache.misses", "{lookup}", "Lookups the shared store had no entry for.");
         _failures = meter.CreateCounter<long>("todo.output_cache.failures", "{operation}", "Store operations that failed or timed out.");
         _skipped = meter.CreateCounter<long>("todo.output_cache.skipped", "{operation}", "Store operations not attempted while the circuit was open.");
-        _staleStoresRefused = meter.CreateCounter<long>("todo.output_cache.stale_refused", "{entry}",
-            "Responses not stored because a write invalidated their tag while they were computed.");
+        _storesRefused = meter.CreateCounter<long>("todo.output_cache.stores_refused", "{entry}",
+            "Responses not stored: a write invalidated their tag while they were computed (stale), or the tag holds its maximum (full).");
     }
 
     public void Hit() => _hits.Add(1);
@@ -30,7 +30,8 @@ public sealed class OutputCacheMetrics
 
     public void Failure(string operation) => _failures.Add(1, new KeyValuePair<string, object?>("operation", operation));
 
-    public void StaleStoreRefused() => _staleStoresRefused.Add(1);
+    internal void StoreRefused(StoreOutcome reason) =>
+        _storesRefused.Add(1, new KeyValuePair<string, object?>("reason", reason == StoreOutcome.Full ? "full" : "stale"));
 
     public void Skipped(string operation) => _skipped.Add(1, new KeyValuePair<string, object?>("operation", operation));
 }

@@ -37,6 +37,13 @@ public sealed class OutputCacheStoreOptions
     [Range(1024, 64 * 1024 * 1024)]
     public long MaximumBodySize { get; set; } = 1024 * 1024;
 
+    /// <summary>
+    /// How many entries one tag (a todo, or every list page together) may have at a time; past it, responses are served
+    /// but not stored until a write starts a new generation. Bounds what clients asking for ever new pages can cache.
+    /// </summary>
+    [Range(1, 1_000_000)]
+    public int MaximumEntriesPerTag { get; set; } = 1000;
+
     /// <summary>Prefix of every key the store writes, so several applications can share one Redis.</summary>
     public string KeyPrefix { get; set; } = "todo/";
 }

@@ -7,7 +7,7 @@ namespace Todo.ServiceDefaults.OutputCaching;
 /// A write moves the tag to a new generation: every entry stamped with an older one is invisible at once, however many
 /// there are, and a response computed while the generation moved on is never stored (a script checks and stores in
 /// one step, so no write can come between). Keys: <c>{prefix}{tag}</c> holds the generation, <c>{prefix}{tag}/{variant}</c>
-/// an entry; the braces put both in one cluster slot.
+/// an entry, <c>{prefix}{tag}#{generation}</c> how many entries that generation has; the braces put them in one cluster slot.
 /// </summary>
 /// <remarks>
 /// A lookup reads the generation and the entry with two commands sent together, one round trip and no script: a script
@@ -16,8 +16,11 @@ namespace Todo.ServiceDefaults.OutputCaching;
 /// entitled to (it began before the write was acknowledged) or makes a miss.
 /// A generation is the Redis server's clock in microseconds when it was made (or its predecessor plus one), so one
 /// that was lost (expired, evicted, or Redis restarted) is made again with a value no surviving entry can carry.
+/// A write costs one command whatever is cached: entries of older generations are never read again and go when they
+/// expire (or earlier, as the least recently used, when Redis runs short of memory). Each generation stores at most
+/// <c>maximumEntries</c> entries, so a client that asks for endless variants (pages after every id) cannot fill Redis.
 /// </remarks>
-internal sealed class RedisGenerationStore(IConnectionMultiplexer redis, string keyPrefix, TimeSpan entryLifetime)
+internal sealed class RedisGenerationStore(IConnectionMultiplexer redis, string keyPrefix, TimeSpan entryLifetime, int maximumEntries)
 {
     private static readonly RedisValue[] s_entryFields = ["g", "v"];
 
@@ -32,10 +35,17 @@ internal sealed class RedisGenerationStore(IConnectionMultiplexer redis, string 
         return tonumber(generation)
         """;
 
-    // Stores only if the generation is still the one the lookup returned.
+    // Stores only if the generation is still the one the lookup returned, and has room.
     private const string StoreScript = """
         if redis.call('GET', KEYS[1]) ~= ARGV[1] then
           return 0
+        end
+        local count = redis.call('INCR', KEYS[3])
+        if count == 1 then
+          redis.call('PEXPIRE', KEYS[3], ARGV[4])
+        end
+        if count > tonumber(ARGV[5]) then
+          return 2
         end
         redis.call('HSET', KEYS[2], 'g', ARGV[1], 'v', ARGV[2])
         redis.call('PEXPIRE', KEYS[2], ARGV[3])
@@ -78,12 +88,13 @@ internal sealed class RedisGenerationStore(IConnectionMultiplexer redis, string 
             : OutputCacheLookup.Miss((long)current);
     }
 
-    /// <summary>False when a write moved the tag past <paramref name="generation"/>: the entry may already be stale.</summary>
-    public async Task<bool> TryStoreAsync(OutputCacheKey key, long generation, byte[] entry)
+    /// <summary>Stores <paramref name="entry"/> unless a write moved the tag past <paramref name="generation"/> or the generation is full.</summary>
+    public async Task<StoreOutcome> TryStoreAsync(OutputCacheKey key, long generation, byte[] entry)
     {
-        var stored = await Database.ScriptEvaluateAsync(StoreScript, [GenerationKey(key), EntryKey(key)],
-            [generation, entry, _entryLifetimeMilliseconds, _generationLifetimeMilliseconds]);
-        return (long)stored == 1;
+        var stored = await Database.ScriptEvaluateAsync(StoreScript,
+            [GenerationKey(key), EntryKey(key), $"{GenerationKey(key)}#{generation}"],
+            [generation, entry, _entryLifetimeMilliseconds, _generationLifetimeMilliseconds, maximumEntries]);
+        return (StoreOutcome)(long)stored;
     }
 
     public Task InvalidateAsync(string tag) =>
@@ -94,4 +105,14 @@ internal sealed class RedisGenerationStore(IConnectionMultiplexer redis, string 
     private RedisKey GenerationKey(string tag) => $"{keyPrefix}{{{OutputCacheKey.ValidTag(tag)}}}";
 
     private RedisKey EntryKey(OutputCacheKey key) => $"{keyPrefix}{{{key.Tag}}}/{key.Variant}";
+}
+
+/// <summary>What became of a response offered to <see cref="RedisGenerationStore"/>.</summary>
+internal enum StoreOutcome
+{
+    /// <summary>A write invalidated the tag while the response was computed: it may already be stale.</summary>
+    Stale = 0,
+    Stored = 1,
+    /// <summary>The generation already holds its maximum number of entries.</summary>
+    Full = 2,
 }

@@ -25,7 +25,7 @@ public sealed partial class SharedOutputCacheStore
         OutputCacheMetrics metrics, ILogger<SharedOutputCacheStore> logger, TimeProvider timeProvider)
     {
         var settings = options.Value;
-        _redis = new RedisGenerationStore(redis, settings.KeyPrefix, settings.EntryLifetime);
+        _redis = new RedisGenerationStore(redis, settings.KeyPrefix, settings.EntryLifetime, settings.MaximumEntriesPerTag);
         _metrics = metrics;
         _logger = logger;
         _operationTimeout = settings.OperationTimeout;
@@ -98,13 +98,16 @@ public sealed partial class SharedOutputCacheStore
         return lookup;
     }
 
-    /// <summary>Stores <paramref name="entry"/> unless a write invalidated its tag after the lookup that returned <paramref name="generation"/>.</summary>
+    /// <summary>
+    /// Stores <paramref name="entry"/> unless a write invalidated its tag after the lookup that returned
+    /// <paramref name="generation"/>, or the tag already has <see cref="OutputCacheStoreOptions.MaximumEntriesPerTag"/> entries.
+    /// </summary>
     internal async Task StoreAsync(OutputCacheKey key, long generation, byte[] entry)
     {
-        var (succeeded, stored) = await TryAsync("store", () => _redis.TryStoreAsync(key, generation, entry), CancellationToken.None);
-        if (succeeded && !stored)
+        var (succeeded, outcome) = await TryAsync("store", () => _redis.TryStoreAsync(key, generation, entry), CancellationToken.None);
+        if (succeeded && outcome is not StoreOutcome.Stored)
         {
-            _metrics.StaleStoreRefused();
+            _metrics.StoreRefused(outcome);
         }
     }
 

@@ -1,10 +1,14 @@
+using System.Runtime.Versioning;
 using Aspire.Hosting;
+using Aspire.Hosting.Testing;
+using Microsoft.Extensions.Configuration;
 using Todo.AppHost;
 using Todo.AppHost.LocalServices;
 
 namespace Todo.Tests.AppHost;
 
 [Trait("Category", "AppHost")]
+[SupportedOSPlatform("linux")]
 public sealed class LocalServicesTests
 {
     [Theory]
@@ -95,5 +99,92 @@ public sealed class LocalServicesTests
         Assert.True(File.Exists(binaries.Postgres));
         Assert.True(File.Exists(binaries.InitDb));
         Assert.True(File.Exists(binaries.RedisServer));
+    }
+
+    /// <summary>A <c>redis-server</c> planted in a directory named relatively on the PATH is never the one found.</summary>
+    [Fact]
+    public void Programs_are_found_only_in_absolute_path_directories()
+    {
+        var planted = Directory.CreateDirectory(Path.Combine(Directory.GetCurrentDirectory(), $"todo-planted-{Guid.NewGuid():N}"));
+        try
+        {
+            var program = Path.Combine(planted.FullName, "redis-server");
+            File.WriteAllText(program, "#!/bin/sh\n");
+            File.SetUnixFileMode(program, UnixFileMode.UserRead | UnixFileMode.UserExecute);
+
+            Assert.Null(SystemPrograms.Find("redis-server", $"{planted.Name}:.:"));
+            Assert.Equal(program, SystemPrograms.Find("redis-server", planted.FullName));
+        }
+        finally
+        {
+            planted.Delete(recursive: true);
+        }
+    }
+
+    [Fact]
+    public void The_default_data_directory_is_absolute_or_the_start_stops()
+    {
+        var none = new ConfigurationBuilder().Build();
+
+        Assert.Equal("/home/ada/.local/share/todo", LocalDataDirectory.Resolve(none, isRoot: false, name => name == "HOME" ? "/home/ada" : null));
+        Assert.Equal("/data/todo", LocalDataDirectory.Resolve(none, isRoot: false, name => name == "XDG_DATA_HOME" ? "/data" : "/home/ada"));
+        Assert.Equal("/home/ada/.local/share/todo", LocalDataDirectory.Resolve(none, isRoot: false, name => name == "XDG_DATA_HOME" ? "share" : "/home/ada"));
+        Assert.Equal("/var/lib/todo", LocalDataDirectory.Resolve(none, isRoot: true, _ => null));
+        Assert.Throws<InvalidOperationException>(() => LocalDataDirectory.Resolve(none, isRoot: false, _ => null));
+        Assert.Throws<InvalidOperationException>(() => LocalDataDirectory.Resolve(none, isRoot: false, _ => "home"));
+    }
+
+    /// <summary>
+    /// A data directory that another account made, that others can write to, or that is a symbolic link is refused before
+    /// any server starts (it could hold a configuration of someone else's choosing); the model is never built.
+    /// </summary>
+    [Theory]
+    [InlineData("another account's")]
+    [InlineData("writable by others")]
+    [InlineData("a symbolic link")]
+    public async Task A_data_directory_that_cannot_be_trusted_is_refused(string kind)
+    {
+        var root = Directory.CreateTempSubdirectory("todo-untrusted-");
+        try
+        {
+            var dataDirectory = kind switch
+            {
+                // Root can give a directory away; anyone else finds one that root owns.
+                "another account's" when ServerAccount.CurrentIsRoot => GiveAway(Directory.CreateDirectory(Path.Combine(root.FullName, "data")).FullName),
+                "another account's" => "/usr",
+                _ => root.FullName,
+            };
+            if (kind == "writable by others")
+            {
+                File.SetUnixFileMode(Directory.CreateDirectory(Path.Combine(root.FullName, "redis")).FullName, (UnixFileMode)Convert.ToInt32("777", 8));
+            }
+            if (kind == "a symbolic link")
+            {
+                Directory.CreateSymbolicLink(Path.Combine(root.FullName, "redis"), Directory.CreateDirectory(Path.Combine(root.FullName, "elsewhere")).FullName);
+            }
+
+            var refused = await Assert.ThrowsAnyAsync<Exception>(() => DistributedApplicationTestingBuilder.CreateAsync<Projects.Todo_AppHost>(
+                [$"--{TodoInfrastructure.LocalServicesKey}=processes", $"--{LocalDataDirectory.ConfigurationKey}={dataDirectory}"]));
+
+            Assert.Contains("refusing", refused.ToString(), StringComparison.Ordinal);
+        }
+        finally
+        {
+            root.Delete(recursive: true);
+        }
+    }
+
+    [Fact]
+    public void Redis_configuration_values_are_quoted_byte_by_byte()
+    {
+        Assert.Equal("\"/var/lib/todo/redis.sock\"", RedisProcessBuilderExtensions.Quote("/var/lib/todo/redis.sock"));
+        Assert.Equal("\"a\\x22b\\x20c\\x0a\\x5cd\\xc3\\xa9\"", RedisProcessBuilderExtensions.Quote("a\"b c\n\\d\u00e9"));
+    }
+
+    private static string GiveAway(string directory)
+    {
+        var nobody = ExternalCommand.Run(SystemPrograms.Require("chown"), ["nobody", directory], TimeSpan.FromSeconds(10));
+        Assert.Equal(0, nobody.ExitCode);
+        return directory;
     }
 }

@@ -2,7 +2,6 @@ using System.Collections.Concurrent;
 using System.Diagnostics;
 using System.Globalization;
 using System.Net;
-using Todo.AppHost.LocalServices;
 
 namespace Todo.Tests.Infrastructure;
 
@@ -38,8 +37,13 @@ public sealed class ApiProcess : IAsyncDisposable
     public TimeSpan StartupTime { get; }
 
     /// <summary>The most memory the process has held (VmHWM), in MiB.</summary>
-    public double PeakRssMiB => double.Parse(
-        File.ReadLines($"/proc/{_process.Id}/status").First(line => line.StartsWith("VmHWM:", StringComparison.Ordinal))
+    public double PeakRssMiB => StatusMiB("VmHWM:");
+
+    /// <summary>The memory the process holds now (VmRSS), in MiB.</summary>
+    public double RssMiB => StatusMiB("VmRSS:");
+
+    private double StatusMiB(string field) => double.Parse(
+        File.ReadLines($"/proc/{_process.Id}/status").First(line => line.StartsWith(field, StringComparison.Ordinal))
             .Split(' ', StringSplitOptions.RemoveEmptyEntries)[1], CultureInfo.InvariantCulture) / 1024;
 
     /// <summary>Starts <paramref name="apiDll"/> with <paramref name="settings"/> as environment, behind <paramref name="launcher"/> if given (<c>taskset -c 0</c>, say).</summary>

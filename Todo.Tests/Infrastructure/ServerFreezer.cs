@@ -26,8 +26,8 @@ public static class ServerFreezer
         var (command, arguments) = resource switch
         {
             PostgresProcessResource postgres => ("kill", (string[])[freeze ? "-STOP" : "-CONT", .. ProcessTree(postgres.ClusterDirectory)]),
-            // Redis replaces its command line with a title naming its address: "redis-server 127.0.0.1:port".
-            RedisProcessResource redis => ("kill", [freeze ? "-STOP" : "-CONT", .. ProcessTree($"127.0.0.1:{Port(redis)}")]),
+            // Redis replaces its command line with a title naming its address: "redis-server unixsocket:/…/redis.sock".
+            RedisProcessResource redis => ("kill", [freeze ? "-STOP" : "-CONT", .. ProcessTree(redis.Socket)]),
             ContainerResource => ("docker", [freeze ? "pause" : "unpause", ContainerId(app, name)]),
             _ => throw new NotSupportedException($"'{name}' is neither a local server process nor a container."),
         };
@@ -73,9 +73,6 @@ public static class ServerFreezer
         }
         return tree.Select(pid => pid.ToString(CultureInfo.InvariantCulture));
     }
-
-    private static int Port(IResource resource) =>
-        resource.Annotations.OfType<EndpointAnnotation>().Single().Port ?? throw new InvalidOperationException($"'{resource.Name}' has no port.");
 
     private static string ContainerId(DistributedApplication app, string name) =>
         app.ResourceNotifications.TryGetCurrentState(name, out var state)

@@ -33,11 +33,15 @@ public sealed class TodoServers : IAsyncDisposable
     public static Task<TodoServers> StartAsync(params string[] resources) =>
         StartAsync(Directory.CreateTempSubdirectory("todo-tests-"), resources);
 
+    /// <summary>Like <see cref="StartAsync(string[])"/>, with PostgreSQL and Redis as local processes whatever container runtime the machine has.</summary>
+    public static Task<TodoServers> StartProcessesAsync(params string[] resources) =>
+        StartAsync(Directory.CreateTempSubdirectory("todo-tests-"), resources, [$"--{TodoInfrastructure.LocalServicesKey}=processes"]);
+
     /// <summary>Starts the AppHost model again, with new passwords, on the data a previous run left in <paramref name="dataDirectory"/>.</summary>
     public static Task<TodoServers> RestartAsync(DirectoryInfo dataDirectory) =>
         StartAsync(dataDirectory, []);
 
-    private static async Task<TodoServers> StartAsync(DirectoryInfo dataDirectory, string[] resources)
+    private static async Task<TodoServers> StartAsync(DirectoryInfo dataDirectory, string[] resources, string[]? arguments = null)
     {
         using var timeout = new CancellationTokenSource(StartTimeout);
         // Fresh passwords each start: the developer's user secrets stay untouched, and a restart proves the
@@ -49,6 +53,7 @@ public sealed class TodoServers : IAsyncDisposable
                 $"--{TodoInfrastructure.PostgresVolumeKey}={VolumeOf(dataDirectory)}",
                 $"--Parameters:postgres-password={RandomNumberGenerator.GetHexString(24)}",
                 $"--Parameters:cache-password={RandomNumberGenerator.GetHexString(24)}",
+                .. arguments ?? [],
             ], timeout.Token);
 
         var unwanted = builder.Resources

@@ -2,6 +2,7 @@ using System.Collections.Concurrent;
 using System.Diagnostics;
 using System.Net;
 using System.Net.Http.Json;
+using System.Net.Sockets;
 using Aspire.Hosting.ApplicationModel;
 using Aspire.Hosting.Testing;
 using Todo.AppHost.LocalServices;
@@ -78,25 +79,33 @@ public sealed class SecurityTests(TodoSystem system)
     [Fact]
     public async Task Local_server_passwords_are_generated_secrets_never_defaults()
     {
-        var builder = await DistributedApplicationTestingBuilder.CreateAsync<Projects.Todo_AppHost>(
-            ["--Todo:LocalServices=processes", $"--Todo:DataDirectory={Path.GetTempPath()}"]);
-        var postgres = builder.Resources.OfType<PostgresProcessResource>().Single().PasswordParameter;
-        var redis = builder.Resources.OfType<RedisProcessResource>().Single().PasswordParameter;
-        var manifest = AwsSynthesis.CommittedManifest();
+        var dataDirectory = Directory.CreateTempSubdirectory("todo-model-");
+        try
+        {
+            var builder = await DistributedApplicationTestingBuilder.CreateAsync<Projects.Todo_AppHost>(
+                ["--Todo:LocalServices=processes", $"--Todo:DataDirectory={dataDirectory.FullName}"]);
+            var postgres = builder.Resources.OfType<PostgresProcessResource>().Single().PasswordParameter;
+            var redis = builder.Resources.OfType<RedisProcessResource>().Single().PasswordParameter;
+            var manifest = AwsSynthesis.CommittedManifest();
 
-        Assert.Equal(["postgres-password", "cache-password"], new[] { postgres.Name, redis.Name });
-        Assert.All(new[] { postgres, redis }, password =>
+            Assert.Equal(["postgres-password", "cache-password"], new[] { postgres.Name, redis.Name });
+            Assert.All(new[] { postgres, redis }, password =>
+            {
+                Assert.True(password.Secret);
+                // Generated once per machine and kept in the AppHost's user secrets; what it generates is in the manifest below.
+                Assert.Equal("UserSecretsParameterDefault", password.Default!.GetType().Name);
+            });
+            foreach (var name in new[] { "postgres-password", "cache-password" })
+            {
+                var input = manifest[name].Json.GetProperty("inputs").GetProperty("value");
+                Assert.True(input.GetProperty("secret").GetBoolean());
+                Assert.True(input.GetProperty("default").GetProperty("generate").GetProperty("minLength").GetInt32() >= 22);
+                Assert.False(input.GetProperty("default").TryGetProperty("value", out _));
+            }
+        }
+        finally
         {
-            Assert.True(password.Secret);
-            // Generated once per machine and kept in the AppHost's user secrets; what it generates is in the manifest below.
-            Assert.Equal("UserSecretsParameterDefault", password.Default!.GetType().Name);
-        });
-        foreach (var name in new[] { "postgres-password", "cache-password" })
-        {
-            var input = manifest[name].Json.GetProperty("inputs").GetProperty("value");
-            Assert.True(input.GetProperty("secret").GetBoolean());
-            Assert.True(input.GetProperty("default").GetProperty("generate").GetProperty("minLength").GetInt32() >= 22);
-            Assert.False(input.GetProperty("default").TryGetProperty("value", out _));
+            dataDirectory.Delete(recursive: true);
         }
     }
 
@@ -104,13 +113,15 @@ public sealed class SecurityTests(TodoSystem system)
     public async Task The_local_servers_refuse_clients_without_the_password()
     {
         var postgres = new NpgsqlConnectionStringBuilder(system.TodosConnectionString) { Password = "wrong", Pooling = false };
-        var redis = (System.Net.DnsEndPoint)ConfigurationOptions.Parse(system.CacheConnectionString).EndPoints.Single();
+        var redis = ConfigurationOptions.Parse(system.CacheConnectionString).EndPoints.Single();
 
         await using var connection = new NpgsqlConnection(postgres.ConnectionString);
         var refused = await Assert.ThrowsAsync<PostgresException>(() => connection.OpenAsync());
-        using var anonymous = new System.Net.Sockets.TcpClient();
-        await anonymous.ConnectAsync(redis.Host, redis.Port);
-        var stream = anonymous.GetStream();
+        using var anonymous = redis is UnixDomainSocketEndPoint
+            ? new Socket(AddressFamily.Unix, SocketType.Stream, ProtocolType.Unspecified)
+            : new Socket(SocketType.Stream, ProtocolType.Tcp);
+        await anonymous.ConnectAsync(redis);
+        await using var stream = new NetworkStream(anonymous);
         await stream.WriteAsync("GET todo/anything\r\n"u8.ToArray());
         var reply = new byte[256];
         var length = await stream.ReadAsync(reply);

@@ -1,7 +1,6 @@
 using System.Diagnostics;
 using System.Net;
 using System.Net.Http.Json;
-using Todo.AppHost.LocalServices;
 using Todo.Tests.Infrastructure;
 using Xunit.Abstractions;
 

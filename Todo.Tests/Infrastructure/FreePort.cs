@@ -1,9 +1,9 @@
 using System.Net;
 using System.Net.Sockets;
 
-namespace Todo.AppHost.LocalServices;
+namespace Todo.Tests.Infrastructure;
 
-/// <summary>Asks the kernel for a loopback port nobody uses, for servers that listen without Aspire's proxy.</summary>
+/// <summary>Asks the kernel for a loopback port nobody uses at the moment: for API processes, and for addresses where nothing listens.</summary>
 public static class FreePort
 {
     public static int OnLoopback()
