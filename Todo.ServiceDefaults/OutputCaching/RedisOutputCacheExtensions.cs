@@ -55,6 +55,7 @@ public static class RedisOutputCacheExtensions
             .ValidateOnStart();
 
         builder.Services.AddSingleton<SharedOutputCacheStore>();
+        builder.Services.AddHostedService<FailedInvalidationRetry>();
         builder.Services.AddSingleton<OutputCacheMetrics>();
         builder.Services.ConfigureOpenTelemetryMeterProvider(metrics => metrics.AddMeter(OutputCacheMetrics.MeterName));
         builder.Services.AddHealthChecks().AddCheck<RedisCacheHealthCheck>(connectionName, HealthStatus.Degraded);

@@ -9,7 +9,8 @@ namespace Todo.ServiceDefaults.OutputCaching;
 /// <summary>
 /// The output cache shared by every instance, behind a time limit and a circuit breaker, so that Redis can speed
 /// requests up but never fail or stall one: a failed lookup serves the request without the cache, a failed store or
-/// invalidation is logged and counted. Writes call <see cref="InvalidateAsync(string[])"/> once they have committed.
+/// invalidation is logged and counted, and a failed invalidation is tried again until Redis answers
+/// (<see cref="FailedInvalidationRetry"/>). Writes call <see cref="InvalidateAsync(string[])"/> once they have committed.
 /// </summary>
 public sealed partial class SharedOutputCacheStore
 {
@@ -20,6 +21,7 @@ public sealed partial class SharedOutputCacheStore
     private readonly TimeSpan _entryLifetime;
     private readonly CircuitBreakerStateProvider _circuit = new();
     private readonly ResiliencePipeline _pipeline;
+    private readonly FailedInvalidations _failedInvalidations;
 
     public SharedOutputCacheStore(IConnectionMultiplexer redis, IOptions<OutputCacheStoreOptions> options,
         OutputCacheMetrics metrics, ILogger<SharedOutputCacheStore> logger, TimeProvider timeProvider)
@@ -30,6 +32,7 @@ public sealed partial class SharedOutputCacheStore
         _logger = logger;
         _operationTimeout = settings.OperationTimeout;
         _entryLifetime = settings.EntryLifetime;
+        _failedInvalidations = new FailedInvalidations(timeProvider, settings.EntryLifetime);
         _pipeline = new ResiliencePipelineBuilder { TimeProvider = timeProvider }
             .AddCircuitBreaker(new CircuitBreakerStrategyOptions
             {
@@ -71,6 +74,7 @@ public sealed partial class SharedOutputCacheStore
         }
         catch (Exception exception)
         {
+            _failedInvalidations.Add(tag);
             _metrics.Failure("invalidate");
             // Once the circuit is open the outage has been reported; the counter goes on counting each write.
             if (IsAvailable)
@@ -78,6 +82,32 @@ public sealed partial class SharedOutputCacheStore
                 LogInvalidationFailed(tag, _entryLifetime.TotalSeconds, exception.GetType().Name, exception.Message);
             }
         }
+    }
+
+    /// <summary>Invalidates the tags whose invalidation failed; the first that fails again ends the round (Redis is still away).</summary>
+    internal async Task RetryFailedInvalidationsAsync()
+    {
+        var due = _failedInvalidations.Due();
+        if (due.Count == 0 || !await TryInvalidateAgainAsync(due[0]))
+        {
+            return;
+        }
+        var retried = await Task.WhenAll(due.Skip(1).Select(TryInvalidateAgainAsync));
+        LogInvalidationsRetried(1 + retried.Count(succeeded => succeeded));
+    }
+
+    private async Task<bool> TryInvalidateAgainAsync(KeyValuePair<string, DateTimeOffset> failure)
+    {
+        try
+        {
+            await _redis.InvalidateAsync(failure.Key).WaitAsync(_operationTimeout);
+        }
+        catch (Exception)
+        {
+            return false;
+        }
+        _failedInvalidations.Resolved(failure);
+        return true;
     }
 
     internal async Task<OutputCacheLookup> LookupAsync(OutputCacheKey key, CancellationToken cancellationToken)
@@ -140,8 +170,11 @@ public sealed partial class SharedOutputCacheStore
     private partial void LogCircuitClosed();
 
     [LoggerMessage(Level = LogLevel.Warning,
-        Message = "Invalidating cache tag {Tag} failed; its entries may be served stale for up to {Seconds} s: {ExceptionType}: {ExceptionMessage}")]
+        Message = "Invalidating cache tag {Tag} failed; its entries may be served stale until Redis answers again, for up to {Seconds} s: {ExceptionType}: {ExceptionMessage}")]
     private partial void LogInvalidationFailed(string tag, double seconds, string exceptionType, string exceptionMessage);
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "Invalidated {Count} cache tags whose invalidation had failed.")]
+    private partial void LogInvalidationsRetried(int count);
 
     [LoggerMessage(Level = LogLevel.Debug, Message = "Output cache {Operation} failed: {ExceptionType}: {ExceptionMessage}")]
     private partial void LogOperationFailed(string operation, string exceptionType, string exceptionMessage);

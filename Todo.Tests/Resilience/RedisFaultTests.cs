@@ -3,6 +3,7 @@ using System.Net.Http.Json;
 using System.Text;
 using System.Text.Json;
 using StackExchange.Redis;
+using Todo.ServiceDefaults.OutputCaching;
 using Todo.Tests.Infrastructure;
 using Xunit.Abstractions;
 
@@ -74,6 +75,10 @@ public sealed class RedisFaultTests(TodoSystem system, ITestOutputHelper output)
         Assert.Equal("Degraded", health.GetProperty("status").GetString());
         Assert.True(recovered, "the cache was not used again within 15 s of Redis coming back");
         Assert.True(usedAgainAfter <= TimeSpan.FromSeconds(10), $"the cache was used again only after {usedAgainAfter.TotalSeconds:N1} s");
+
+        // A write whose invalidation failed while its instance reconnected is invalidated again once that instance is back.
+        Assert.True(await Poll.UntilAsync(async () => await HealthAsync(control.Client) == "Healthy", TimeSpan.FromSeconds(10)), "the control instance never reached Redis again");
+        await Task.Delay(2 * FailedInvalidationRetry.Period);
         foreach (var todo in todos)
         {
             var current = await control.Client.GetFromJsonAsync<TodoDto>($"/todos/{todo.TodoId}");
@@ -121,6 +126,39 @@ public sealed class RedisFaultTests(TodoSystem system, ITestOutputHelper output)
         Assert.Equal("After", title);
         Assert.True(patched.Elapsed <= lifetime + TimeSpan.FromSeconds(1), $"stale for {patched.Elapsed.TotalSeconds:N1} s with entries living {lifetime.TotalSeconds} s");
     }
+
+    /// <summary>
+    /// An instance whose invalidation failed (its Redis user may not run scripts) invalidates again once it can, so the
+    /// staleness lasts until Redis answers it again, not for the entry lifetime.
+    /// </summary>
+    [Fact]
+    public async Task A_failed_invalidation_is_made_again_once_redis_answers_the_writer()
+    {
+        var lifetime = TimeSpan.FromSeconds(60);
+        await using var admin = await ConnectionMultiplexer.ConnectAsync(_cache);
+        await admin.GetDatabase().ExecuteAsync("ACL", "SETUSER", "retrier", "on", ">retrier-password-4e2a", "~*", "&*", "+@all", "-@scripting");
+        await using var reader = TodoApiInstance.Start(system.TodosConnectionString, _cache);
+        await using var writer = TodoApiInstance.Start(system.TodosConnectionString,
+            $"{_cache.Split(',')[0]},user=retrier,password=retrier-password-4e2a");
+        var todo = await reader.Client.CreateTodoAsync(title: "Before");
+        (await reader.Client.GetAsync($"/todos/{todo.TodoId}")).Dispose();
+
+        using var patch = await writer.Client.PatchAsync($"/todos/{todo.TodoId}",
+            new StringContent("""{"title":"After"}""", Encoding.UTF8, "application/merge-patch+json"));
+        var staleBefore = (await reader.Client.GetFromJsonAsync<TodoDto>($"/todos/{todo.TodoId}"))!.Title;
+        await admin.GetDatabase().ExecuteAsync("ACL", "SETUSER", "retrier", "+@scripting");
+        var allowed = Stopwatch.StartNew();
+        var fresh = await Poll.UntilAsync(async () => (await reader.Client.GetFromJsonAsync<TodoDto>($"/todos/{todo.TodoId}"))!.Title == "After",
+            TimeSpan.FromSeconds(10));
+
+        output.WriteLine($"Read fresh {allowed.Elapsed.TotalSeconds:N2} s after the writer could invalidate again (entries live {lifetime.TotalSeconds} s).");
+        Assert.Equal(System.Net.HttpStatusCode.OK, patch.StatusCode);
+        Assert.Equal("Before", staleBefore);
+        Assert.True(fresh, "the failed invalidation was never made again");
+    }
+
+    private static async Task<string?> HealthAsync(HttpClient client) =>
+        (await client.GetFromJsonAsync<JsonElement>("/health")).GetProperty("status").GetString();
 
     private async Task<ApiProcess> StartApiAsync(KeyValuePair<string, string>[] settings) =>
         await ApiProcess.StartAsync(ApiProcess.BuiltApi, new Dictionary<string, string>(settings)

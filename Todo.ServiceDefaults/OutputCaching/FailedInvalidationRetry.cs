@@ -1,0 +1,18 @@
+using Microsoft.Extensions.Hosting;
+
+namespace Todo.ServiceDefaults.OutputCaching;
+
+/// <summary>Every <see cref="Period"/>, invalidates again the tags whose invalidation did not reach Redis.</summary>
+public sealed class FailedInvalidationRetry(SharedOutputCacheStore store, TimeProvider clock) : BackgroundService
+{
+    public static readonly TimeSpan Period = TimeSpan.FromMilliseconds(250);
+
+    protected override async Task ExecuteAsync(CancellationToken stoppingToken)
+    {
+        using var timer = new PeriodicTimer(Period, clock);
+        while (await timer.WaitForNextTickAsync(stoppingToken))
+        {
+            await store.RetryFailedInvalidationsAsync();
+        }
+    }
+}
