@@ -8,6 +8,13 @@ namespace Todo.AppHost;
 /// This is the one place that branches on <see cref="LocalServicesMode"/>; both branches give the API
 /// the same resource names and connection strings.
 /// </summary>
+/// <remarks>
+/// Process mode starts in this order: the binaries are found (<see cref="LocalBinaries"/>, or one message naming the
+/// packages to install); the data directories are checked and closed (<see cref="PrivateDirectory"/>) while the model is
+/// built; before each server starts, PostgreSQL's cluster is initialised or its password brought in step
+/// (<see cref="PostgresCluster"/>) and Redis's configuration written; the servers start on their Unix sockets; their
+/// health checks pass; then the <c>todos</c> database is created and the API, which waits for both, starts.
+/// </remarks>
 public static class TodoInfrastructure
 {
     public const string LocalServicesKey = "Todo:LocalServices";

@@ -69,11 +69,8 @@ public static class Extensions
                     .AddSource(builder.Environment.ApplicationName)
                     .AddAspNetCoreInstrumentation(options => options.Filter = context => !IsHealthEndpoint(context.Request.Path))
                     .AddHttpClientInstrumentation();
-                if (!exporting)
-                {
-                    // Spans nobody receives cost an allocation and a profiling session per request; record none.
-                    tracing.SetSampler(new AlwaysOffSampler());
-                }
+                // Without an exporter, spans nobody receives would cost an allocation and a profiling session per request.
+                tracing.SetSampler(exporting ? RequestTracesSampler.Create() : new AlwaysOffSampler());
             });
 
         if (exporting)

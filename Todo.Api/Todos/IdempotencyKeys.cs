@@ -40,8 +40,21 @@ public static class IdempotencyKeys
     }
 
     /// <summary>What the request asked for, so a key reused for a different todo is told apart from a retry.</summary>
+    /// <remarks>
+    /// Stored with the todo and compared with every retry, so the formula never changes. The status enters as its wire
+    /// name's code, fixed here; the enum's order can change without turning stored retries into 422s.
+    /// </remarks>
     public static string Fingerprint(ValidTodo todo) => Convert.ToHexStringLower(SHA256.HashData(Encoding.UTF8.GetBytes(
-        string.Join('\0', todo.Title, todo.Description, todo.DueDate.Ticks, (int)todo.Status, todo.UserEmail))));
+        string.Join('\0', todo.Title, todo.Description, todo.DueDate.Ticks, StatusCode(todo.Status), todo.UserEmail))));
+
+    /// <summary>The codes fingerprints were first made with (the enum's values then), by wire name.</summary>
+    private static string StatusCode(TodoStatus status) => TodoStatusNames.ToName(status) switch
+    {
+        TodoStatusNames.Pending => "0",
+        TodoStatusNames.InProgress => "1",
+        TodoStatusNames.Done => "2",
+        var name => throw new ArgumentOutOfRangeException(nameof(status), name, "A new status needs a fingerprint code of its own."),
+    };
 
     public static Dictionary<string, string[]> InvalidError() =>
         new() { [HeaderName] = [$"must be 1 to {MaxLength} visible ASCII characters, such as a UUID."] };

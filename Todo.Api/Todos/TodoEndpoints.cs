@@ -3,12 +3,25 @@ using Todo.Api.Data;
 
 namespace Todo.Api.Todos;
 
+/// <summary>The todo routes. What happens around a handler, in order (Program.cs):</summary>
+/// <remarks>
+/// <list type="number">
+/// <item>Security headers on every response; the exception handler turns a database outage into 503 problem details with
+/// <c>Retry-After</c> and anything unexpected into a 500 without internals (Problems/RequestExceptionHandler).</item>
+/// <item><c>CacheSharedOutput</c> (GET only): SharedOutputCacheMiddleware answers a hit from Redis before the rate
+/// limiter and the handler; a miss runs the handler and stores its 200 unless a write moved the tag meanwhile.</item>
+/// <item>The rate limiter: reads and writes each have a concurrency limit and a queue; beyond them, 503 at once.</item>
+/// <item>Binding: a body that is not JSON, too deep, too large or of another media type throws before the handler, and
+/// RequestExceptionHandler answers 400 naming the field, 413 or 415.</item>
+/// <item>DatabaseRequestFilter on the group: 503 at once while the database circuit is open; otherwise the handler gets
+/// at most <c>Database:RequestTimeout</c>.</item>
+/// <item>The handler validates, reads or writes PostgreSQL and, for writes, evicts the cache before it responds.</item>
+/// </list>
+/// </remarks>
 public static class TodoEndpoints
 {
     public static IEndpointRouteBuilder MapTodos(this IEndpointRouteBuilder app)
     {
-        // Cache hits are served before any of this runs (SharedOutputCacheMiddleware); what reaches a handler needs
-        // PostgreSQL, so DatabaseRequestFilter bounds its wait and refuses it at once while the database circuit is open.
         var todos = app.MapGroup("/todos").WithTags("Todos").AddEndpointFilter<DatabaseRequestFilter>();
 
         todos.MapGet("", TodoQueries.ListTodos)

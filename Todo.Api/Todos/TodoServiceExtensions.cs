@@ -20,7 +20,6 @@ public static class TodoServiceExtensions
             kestrel.Limits.MaxRequestBodySize = TodoLimits.MaxRequestBodyBytes;
             builder.Configuration.GetSection("Kestrel:Limits").Bind(kestrel.Limits);
         });
-        builder.Services.AddSingleton(TimeProvider.System);
         builder.Services.AddScoped<TodoCacheEviction>();
         return builder;
     }

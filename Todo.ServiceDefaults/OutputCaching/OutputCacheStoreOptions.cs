@@ -45,5 +45,8 @@ public sealed class OutputCacheStoreOptions
     public int MaximumEntriesPerTag { get; set; } = 1000;
 
     /// <summary>Prefix of every key the store writes, so several applications can share one Redis.</summary>
+    /// <remarks>Braces would change which Redis cluster slot a key falls in; the store's keys of one tag must share one.</remarks>
+    [Required(AllowEmptyStrings = true)]
+    [RegularExpression(@"^[^{}\s]{0,64}$", ErrorMessage = "The key prefix must be at most 64 characters, without braces or spaces.")]
     public string KeyPrefix { get; set; } = "todo/";
 }

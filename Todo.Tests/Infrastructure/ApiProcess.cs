@@ -24,7 +24,7 @@ public sealed class ApiProcess : IAsyncDisposable
     }
 
     /// <summary>The API the tests built, in the configuration they were built in.</summary>
-    public static string BuiltApi => Path.Combine(Repository.Root, "Todo.Api", "bin", Repository.BuildConfiguration, "net10.0", "Todo.Api.dll");
+    public static string BuiltApi => Path.Combine(Repository.Root, "Todo.Api", "bin", Repository.BuildConfiguration, Repository.TargetFramework, "Todo.Api.dll");
 
     public Uri BaseAddress { get; }
 
@@ -103,7 +103,8 @@ public sealed class ApiProcess : IAsyncDisposable
         {
             _process.Kill(entireProcessTree: true);
         }
-        await _process.WaitForExitAsync();
+        // A process the kernel cannot reap within this is a fault of the machine, reported rather than waited on forever.
+        await _process.WaitForExitAsync().WaitAsync(TimeSpan.FromSeconds(30));
         _process.Dispose();
     }
 }

@@ -6,8 +6,12 @@ public static class Repository
     public static string Root { get; } = FindRoot();
 
     /// <summary>Debug or Release: the configuration the tests, and so the projects they reference, were built in.</summary>
-    public static string BuildConfiguration { get; } =
-        new DirectoryInfo(AppContext.BaseDirectory.TrimEnd(Path.DirectorySeparatorChar)).Parent?.Name is { Length: > 0 } name ? name : "Debug";
+    public static string BuildConfiguration { get; } = OutputDirectory.Parent?.Name is { Length: > 0 } name ? name : "Debug";
+
+    /// <summary>The target framework the tests, and so the projects they reference, were built for (<c>net10.0</c>).</summary>
+    public static string TargetFramework { get; } = OutputDirectory.Name;
+
+    private static DirectoryInfo OutputDirectory => new(AppContext.BaseDirectory.TrimEnd(Path.DirectorySeparatorChar));
 
     private static string FindRoot()
     {

@@ -1,3 +1,5 @@
+using Microsoft.AspNetCore.Hosting;
+
 namespace Todo.Tests.Infrastructure;
 
 /// <summary>
@@ -18,8 +20,8 @@ public sealed class TodoSystem : IAsyncLifetime
 
     public HttpClient Client => Api.Client;
 
-    public TodoApiInstance StartAnotherApi(IReadOnlyDictionary<string, string?>? settings = null) =>
-        TodoApiInstance.Start(TodosConnectionString, CacheConnectionString, settings);
+    public TodoApiInstance StartAnotherApi(IReadOnlyDictionary<string, string?>? settings = null, Action<IWebHostBuilder>? configure = null) =>
+        TodoApiInstance.Start(TodosConnectionString, CacheConnectionString, settings, configure);
 
     /// <summary>The built API as a process of its own on these servers, with <paramref name="settings"/> besides.</summary>
     public Task<ApiProcess> StartApiProcessAsync(IReadOnlyDictionary<string, string>? settings = null) =>

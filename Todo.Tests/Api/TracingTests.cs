@@ -1,0 +1,52 @@
+using System.Collections.Concurrent;
+using System.Diagnostics;
+using Microsoft.AspNetCore.TestHost;
+using OpenTelemetry;
+using OpenTelemetry.Trace;
+using Todo.Tests.Infrastructure;
+using Xunit.Abstractions;
+
+namespace Todo.Tests.Api;
+
+/// <summary>What the dashboard's Traces page receives: the requests with their queries, not the health report's probes.</summary>
+[Collection(TodoSystemCollection.Name)]
+public sealed class TracingTests(TodoSystem system, ITestOutputHelper output)
+{
+    [Fact]
+    public async Task Health_probes_make_no_traces_and_every_request_makes_one_with_its_queries()
+    {
+        var exported = new ConcurrentQueue<Activity>();
+        await using var api = system.StartAnotherApi(
+            new Dictionary<string, string?> { ["OTEL_EXPORTER_OTLP_ENDPOINT"] = $"http://127.0.0.1:{FreePort.OnLoopback()}" },
+            web => web.ConfigureTestServices(services =>
+                services.ConfigureOpenTelemetryTracerProvider(tracing => tracing.AddProcessor(new Recorder(exported)))));
+        // What the start-up warm-up traced is not the subject here (the Redis client reports its commands later).
+        await Task.Delay(TimeSpan.FromSeconds(1));
+        var since = DateTime.UtcNow;
+
+        var todo = await api.Client.CreateTodoAsync();
+        const int reads = 5;
+        for (var i = 0; i < reads; i++)
+        {
+            (await api.Client.GetAsync($"/todos/{todo.TodoId}")).Dispose();
+        }
+        // The health report probes PostgreSQL and Redis every second; the Redis client reports its commands every 10 s.
+        await Task.Delay(TimeSpan.FromSeconds(12));
+
+        var traces = exported.Where(span => span.StartTimeUtc >= since).GroupBy(span => span.TraceId).ToList();
+        var requests = traces.Where(trace => trace.Any(span => span.Kind == ActivityKind.Server)).ToList();
+        var others = traces.Except(requests).SelectMany(trace => trace).Select(span => $"{span.Source.Name}: {span.DisplayName}").ToList();
+        output.WriteLine($"{traces.Count} traces: {requests.Count} of requests, the rest {string.Join("; ", others)}.");
+
+        Assert.Empty(others);
+        Assert.Equal(1 + reads, requests.Count);
+        var spans = requests.SelectMany(trace => trace).ToList();
+        Assert.Contains(spans, span => span.Source.Name == "Npgsql");
+        Assert.Contains(spans, span => span.Source.Name.Contains("StackExchangeRedis", StringComparison.Ordinal));
+    }
+
+    private sealed class Recorder(ConcurrentQueue<Activity> exported) : BaseProcessor<Activity>
+    {
+        public override void OnEnd(Activity data) => exported.Enqueue(data);
+    }
+}
