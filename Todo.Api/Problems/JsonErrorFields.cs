@@ -13,8 +13,8 @@ public static class JsonErrorFields
         {
             _ when IsTooDeep(exception) => new() { [field ?? "body"] = [$"nests deeper than {TodoJsonContext.MaxDepth} levels."] },
             null => new() { ["body"] = ["must be a JSON object with the fields of a todo."] },
-            _ when TodoRequest.FieldNames.Contains(field) => new() { [field] = ["must be a JSON string."] },
-            _ => new() { [field] = [$"is not a field of a todo; the fields are {string.Join(", ", TodoRequest.FieldNames)}."] },
+            _ when TodoFields.Names.Contains(field) => new() { [field] = [TodoFields.MustBeString] },
+            _ => new() { [field] = [TodoFields.IsNotAField] },
         };
     }
 

@@ -38,7 +38,4 @@ public sealed record IfMatch(bool IsPresent, bool MatchesAny, uint[] Versions)
 {
     public static readonly IfMatch Absent = new(false, false, []);
     public static readonly IfMatch AnyVersion = new(true, true, []);
-
-    /// <summary>Whether a write may go ahead on a todo that currently has <paramref name="version"/>.</summary>
-    public bool IsSatisfiedBy(uint version) => !IsPresent || MatchesAny || Versions.Contains(version);
 }

@@ -14,18 +14,13 @@ public sealed record TodoListQuery(TodoStatus? Status, string? UserEmail, int Li
         TodoStatus? parsedStatus = null;
         if (status is not null)
         {
-            if (TodoStatusNames.TryParse(status, out var known))
-            {
-                parsedStatus = known;
-            }
-            else
-            {
-                errors["status"] = [$"must be one of {TodoStatusNames.AllowedValues}."];
-            }
+            var checkedStatus = TodoFields.CheckStatus(status);
+            parsedStatus = checkedStatus.Value;
+            AddError(errors, TodoFields.Status, checkedStatus.Error);
         }
-        if (userEmail is not null && (userEmail.Length > TodoLimits.UserEmailMaxLength || !TodoValidator.IsEmailAddress(userEmail)))
+        if (userEmail is not null)
         {
-            errors["userEmail"] = ["must be a valid email address."];
+            AddError(errors, TodoFields.UserEmail, TodoFields.CheckUserEmail(userEmail).Error);
         }
 
         var pageSize = TodoLimits.DefaultPageSize;
@@ -50,6 +45,14 @@ public sealed record TodoListQuery(TodoStatus? Status, string? UserEmail, int Li
 
         query = errors.Count == 0 ? new TodoListQuery(parsedStatus, userEmail, pageSize, cursor) : null;
         return query is not null;
+    }
+
+    private static void AddError(Dictionary<string, string[]> errors, string field, string? error)
+    {
+        if (error is not null)
+        {
+            errors[field] = [error];
+        }
     }
 
     /// <summary>One text per distinct query (the e-mail last, so no other part can run into it).</summary>

@@ -15,11 +15,6 @@ public static class TodoProblems
         title: "The todo has changed",
         detail: $"If-Match does not match the current ETag of todo {id}; read it again and retry.");
 
-    public static ProblemHttpResult KeptChanging(Guid id) => TypedResults.Problem(
-        statusCode: StatusCodes.Status409Conflict,
-        title: "The todo kept changing",
-        detail: $"Todo {id} was changed by other requests during every attempt; retry.");
-
     public static ProblemHttpResult IdempotencyKeyReused() => TypedResults.Problem(
         statusCode: StatusCodes.Status422UnprocessableEntity,
         title: "Idempotency-Key reused",

@@ -16,14 +16,4 @@ public sealed record ValidTodo(string Title, string Description, DateTime DueDat
         CreatedAt = now,
         UpdatedAt = now,
     };
-
-    public void ApplyTo(TodoItem todo, DateTime now)
-    {
-        todo.Title = Title;
-        todo.Description = Description;
-        todo.DueDate = DueDate;
-        todo.Status = Status;
-        todo.UserEmail = UserEmail;
-        todo.UpdatedAt = now;
-    }
 }

@@ -1,6 +1,7 @@
 using System.Net;
 using System.Net.Http.Json;
 using System.Text;
+using System.Text.Json;
 using Todo.Tests.Infrastructure;
 
 namespace Todo.Tests.Api;
@@ -106,6 +107,46 @@ public sealed class PatchTodoTests(TodoSystem system)
         Assert.Equal(patches.Length, responses.Select(response => response.Headers.ETag!.Tag).Distinct().Count());
         var last = Assert.Single(responses, response => response.Headers.ETag!.Equals(read.Headers.ETag));
         Assert.Equal(final, await last.Content.ReadFromJsonAsync<TodoDto>());
+    }
+
+    /// <summary>
+    /// Four clients each change a field of their own, 300 times over, without <c>If-Match</c>: none is ever refused for
+    /// contention (a read-modify-write retried on conflict gave up 48 times in 1,200), and every field ends at its
+    /// client's last value.
+    /// </summary>
+    [Fact]
+    public async Task Patches_without_if_match_are_never_refused_and_no_field_is_lost()
+    {
+        var todo = await system.Client.CreateTodoAsync();
+        const int rounds = 300;
+        string[] fields = ["title", "description", "dueDate", "userEmail"];
+        static string Value(string field, int round) => field switch
+        {
+            "title" => $"Title {round}",
+            "description" => $"Description {round}",
+            "dueDate" => new DateOnly(2030, 1, 1).AddDays(round).ToString("yyyy-MM-dd", System.Globalization.CultureInfo.InvariantCulture),
+            _ => $"owner-{round}@tests.example",
+        };
+
+        var statuses = await Task.WhenAll(fields.Select(async field =>
+        {
+            var refused = new List<HttpStatusCode>();
+            for (var round = 0; round < rounds; round++)
+            {
+                using var response = await PatchAsync(todo.TodoId, JsonSerializer.Serialize(new Dictionary<string, string> { [field] = Value(field, round) }));
+                if (response.StatusCode != HttpStatusCode.OK)
+                {
+                    refused.Add(response.StatusCode);
+                }
+            }
+            return refused;
+        }));
+
+        Assert.Empty(statuses.SelectMany(refused => refused));
+        var final = (await system.Client.GetFromJsonAsync<TodoDto>($"/todos/{todo.TodoId}"))!;
+        Assert.Equal((Value("title", rounds - 1), Value("description", rounds - 1), Value("userEmail", rounds - 1)),
+            (final.Title, final.Description, final.UserEmail));
+        Assert.Equal(Value("dueDate", rounds - 1), DateOnly.FromDateTime(final.DueDate).ToString("yyyy-MM-dd", System.Globalization.CultureInfo.InvariantCulture));
     }
 
     private Task<HttpResponseMessage> PatchAsync(Guid id, string json, string contentType = "application/merge-patch+json", string? ifMatch = null)
