@@ -31,7 +31,4 @@ if (!await app.MigrateTodoDatabaseAsync())
     Environment.ExitCode = 1;
     return;
 }
-await app.WarmUpTodoHandlersAsync();
-await app.StartAsync();
-await app.WarmUpTodoRoutesAsync();
-await app.WaitForShutdownAsync();
+await app.RunAsync();

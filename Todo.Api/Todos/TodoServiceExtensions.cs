@@ -21,6 +21,8 @@ public static class TodoServiceExtensions
             builder.Configuration.GetSection("Kestrel:Limits").Bind(kestrel.Limits);
         });
         builder.Services.AddScoped<TodoCacheEviction>();
+        builder.Services.AddSingleton<TodoWarmUp.Routes>();
+        builder.Services.AddHostedService<TodoWarmUp>();
         return builder;
     }
 }

@@ -1,8 +1,10 @@
-using System.Data.Common;
 using System.Diagnostics;
+using System.Text;
 using System.Text.Json;
-using Microsoft.AspNetCore.Http.HttpResults;
-using Microsoft.EntityFrameworkCore;
+using Microsoft.AspNetCore.Hosting.Server;
+using Microsoft.AspNetCore.Hosting.Server.Features;
+using Microsoft.AspNetCore.Http.Features;
+using Microsoft.AspNetCore.Routing.Patterns;
 using Todo.Api.Data;
 
 namespace Todo.Api.Todos;
@@ -10,112 +12,173 @@ namespace Todo.Api.Todos;
 /// <summary>
 /// Readies a new instance for its first burst. Without it, the first concurrent requests each compiled the same EF Core
 /// queries, built the routes and initialised the serializers at once, blocking the thread pool for seconds,
-/// <c>/alive</c> included. Neither step ever stops the start: an API that cannot reach PostgreSQL yet still listens
+/// <c>/alive</c> included. It runs every endpoint marked with <see cref="Marker"/>, so a new route in the group is
+/// warmed without an edit here. Neither step ever stops the start: an API that cannot reach PostgreSQL yet still listens
 /// and answers 503 until it can.
 /// </summary>
-public static class TodoWarmUp
+public sealed partial class TodoWarmUp(
+    IServiceProvider services, TodoWarmUp.Routes routes, IServer server, IHostApplicationLifetime lifetime, ILogger<TodoWarmUp> logger)
+    : IHostedLifecycleService
 {
+    /// <summary>Endpoint metadata: warm this endpoint up.</summary>
+    public static readonly object Marker = new();
+
+    /// <summary>
+    /// Warms up the marked endpoints of <paramref name="app"/>. Routing sees an application's endpoints only once the
+    /// server starts, and the handlers are warmed before that.
+    /// </summary>
+    public static void Include(IEndpointRouteBuilder app) => app.ServiceProvider.GetRequiredService<Routes>().Builders.Add(app);
+
     private static readonly TimeSpan s_timeLimit = TimeSpan.FromSeconds(10);
+    private const string Owner = "warm-up@example.com";
 
-    private static readonly TodoRequest s_todo = new()
+    private static readonly string s_todo = JsonSerializer.Serialize(new TodoRequest
     {
-        Title = "Warm-up", Description = "Warm-up", DueDate = "2030-01-01", Status = "pending", UserEmail = "warm-up@example.com",
-    };
+        Title = "Warm-up", Description = "Warm-up", DueDate = "2030-01-01", Status = TodoStatusNames.Pending, UserEmail = Owner,
+    }, TodoJsonContext.Default.TodoRequest);
 
-    /// <summary>Before the API listens: every handler once, writes included, in a transaction that is rolled back.</summary>
-    public static Task WarmUpTodoHandlersAsync(this WebApplication app) =>
-        WithinTimeLimitAsync(app, "handlers", cancellationToken => RunEveryHandlerAsync(app.Services, cancellationToken));
+    // Writes first, so the reads and changes after them find a todo; the delete last.
+    private static readonly string[] s_methodOrder = [HttpMethods.Post, HttpMethods.Get, HttpMethods.Put, HttpMethods.Patch, HttpMethods.Delete];
 
-    /// <summary>Once it listens: a request that changes nothing to each todo route, through the whole pipeline.</summary>
-    public static Task WarmUpTodoRoutesAsync(this WebApplication app) =>
-        WithinTimeLimitAsync(app, "routes", cancellationToken => RequestEveryRouteAsync(app, cancellationToken));
+    /// <summary>Before the API listens: every endpoint once, writes included, in a transaction that is rolled back.</summary>
+    public Task StartingAsync(CancellationToken cancellationToken) => WithinTimeLimitAsync("handlers", RunEveryEndpointAsync);
 
-    private static async Task WithinTimeLimitAsync(WebApplication app, string part, Func<CancellationToken, Task> warmUp)
+    /// <summary>Once it listens: a request that changes nothing to each endpoint, through the whole pipeline.</summary>
+    public Task StartedAsync(CancellationToken cancellationToken) => WithinTimeLimitAsync("routes", RequestEveryRouteAsync);
+
+    public Task StartAsync(CancellationToken cancellationToken) => Task.CompletedTask;
+
+    public Task StopAsync(CancellationToken cancellationToken) => Task.CompletedTask;
+
+    public Task StoppingAsync(CancellationToken cancellationToken) => Task.CompletedTask;
+
+    public Task StoppedAsync(CancellationToken cancellationToken) => Task.CompletedTask;
+
+    private List<(RouteEndpoint Endpoint, string Method)> WarmedEndpoints() =>
+    [
+        .. from endpoint in routes.Builders.SelectMany(builder => builder.DataSources).SelectMany(source => source.Endpoints).OfType<RouteEndpoint>()
+           where endpoint.Metadata.Contains(Marker)
+           from method in endpoint.Metadata.GetMetadata<HttpMethodMetadata>()?.HttpMethods ?? []
+           orderby Array.IndexOf(s_methodOrder, method)
+           select (endpoint, method),
+    ];
+
+    private async Task WithinTimeLimitAsync(string part, Func<CancellationToken, Task> warmUp)
     {
-        using var timeout = CancellationTokenSource.CreateLinkedTokenSource(app.Lifetime.ApplicationStopping);
+        using var timeout = CancellationTokenSource.CreateLinkedTokenSource(lifetime.ApplicationStopping);
         timeout.CancelAfter(s_timeLimit);
         var started = Stopwatch.GetTimestamp();
         try
         {
             await warmUp(timeout.Token);
-            app.Logger.LogInformation("Warmed up the todo {Part} in {Milliseconds:0} ms.", part, Stopwatch.GetElapsedTime(started).TotalMilliseconds);
+            LogWarmedUp(part, WarmedEndpoints().Count, Stopwatch.GetElapsedTime(started).TotalMilliseconds);
         }
-        catch (Exception exception) when (exception is DbException or DbUpdateException or HttpRequestException or TimeoutException or OperationCanceledException)
+        catch (Exception exception)
         {
-            app.Logger.LogWarning("Warm-up of the todo {Part} cut short, the first requests will be slower: {Reason}", part, exception.Message);
+            // Whatever went wrong, the API starts: it answers what it can, and 503 while PostgreSQL is away.
+            LogCutShort(part, exception.GetType().Name, exception.Message);
         }
     }
 
-    private static async Task RequestEveryRouteAsync(WebApplication app, CancellationToken cancellationToken)
+    private async Task RunEveryEndpointAsync(CancellationToken cancellationToken)
     {
-        var listening = app.Urls.Select(url => new Uri(url)).FirstOrDefault(url => url.Scheme == Uri.UriSchemeHttp);
+        await using var scope = services.CreateAsyncScope();
+        await using var transaction = await scope.ServiceProvider.GetRequiredService<TodoDbContext>().Database.BeginTransactionAsync(cancellationToken);
+        // Rolled back, so nothing is stale: invalidating would empty every instance's list pages at each start.
+        var requestServices = new RolledBackServices(scope.ServiceProvider);
+
+        var id = Guid.Empty.ToString();
+        foreach (var (endpoint, method) in WarmedEndpoints())
+        {
+            var parameters = endpoint.RoutePattern.Parameters;
+            // A collection is read as is and filtered by every query parameter; an item by the todo created first.
+            foreach (var query in parameters.Count == 0 && method == HttpMethods.Get ? ["", $"?status={TodoStatusNames.Pending}&userEmail={Owner}&limit=1&after={id}"] : new[] { "" })
+            {
+                var context = new DefaultHttpContext { RequestServices = requestServices, RequestAborted = cancellationToken, Response = { Body = Stream.Null } };
+                context.Request.Headers[IdempotencyKeys.HeaderName] = $"warm-up-{Guid.CreateVersion7()}";
+                Describe(context.Request, endpoint.RoutePattern, method, id, query, method == HttpMethods.Get || method == HttpMethods.Delete ? null : s_todo);
+                await endpoint.RequestDelegate!(context);
+                if (context.Response.Headers.Location.ToString() is { Length: > 0 } created)
+                {
+                    id = created[(created.LastIndexOf('/') + 1)..];
+                }
+            }
+        }
+
+        await transaction.RollbackAsync(cancellationToken);
+    }
+
+    private async Task RequestEveryRouteAsync(CancellationToken cancellationToken)
+    {
+        var listening = server.Features.Get<IServerAddressesFeature>()?.Addresses.Select(address => new Uri(address))
+            .FirstOrDefault(address => address.Scheme == Uri.UriSchemeHttp);
         if (listening is null)
         {
             return;
         }
         using var client = new HttpClient { BaseAddress = new UriBuilder(listening) { Host = "localhost" }.Uri };
-        var missing = $"/todos/{Guid.CreateVersion7()}";
-        var valid = JsonSerializer.Serialize(s_todo, TodoJsonContext.Default.TodoRequest);
-        (HttpMethod Method, string Path, string? Body)[] requests =
-        [
-            (HttpMethod.Get, missing, null),
-            (HttpMethod.Get, $"/todos?limit=1&after={Guid.CreateVersion7()}", null),
-            (HttpMethod.Post, "/todos", """{"title":""}"""),
-            (HttpMethod.Put, missing, valid),
-            (HttpMethod.Patch, missing, "{}"),
-            (HttpMethod.Delete, missing, null),
-        ];
-        foreach (var (method, path, body) in requests)
+        var missing = Guid.CreateVersion7().ToString();
+        foreach (var (endpoint, method) in WarmedEndpoints())
         {
-            using var request = new HttpRequestMessage(method, path);
-            request.Content = body is null ? null : new StringContent(body, System.Text.Encoding.UTF8, "application/json");
+            // Nothing changes: an item that does not exist, or a body that is refused.
+            var path = Path(endpoint.RoutePattern, missing);
+            var body = method == HttpMethods.Get || method == HttpMethods.Delete ? null : endpoint.RoutePattern.Parameters.Count > 0 ? s_todo : "{}";
+            using var request = new HttpRequestMessage(new HttpMethod(method), method == HttpMethods.Get ? $"{path}?limit=1&after={missing}" : path)
+            {
+                Content = body is null ? null : new StringContent(body, Encoding.UTF8, "application/json"),
+            };
             using var response = await client.SendAsync(request, cancellationToken);
         }
     }
 
-    private static async Task RunEveryHandlerAsync(IServiceProvider services, CancellationToken cancellationToken)
+    private static void Describe(HttpRequest request, RoutePattern pattern, string method, string id, string query, string? body)
     {
-        await using var scope = services.CreateAsyncScope();
-        var db = scope.ServiceProvider.GetRequiredService<TodoDbContext>();
-        // Rolled back, so nothing is stale: invalidating would empty every instance's list pages at each start.
-        var cache = TodoCacheEviction.None;
-        var clock = scope.ServiceProvider.GetRequiredService<TimeProvider>();
-        await using var transaction = await db.Database.BeginTransactionAsync(cancellationToken);
-
-        var create = Context(scope);
-        create.Request.Headers[IdempotencyKeys.HeaderName] = $"warm-up-{Guid.CreateVersion7()}";
-        var created = (await TodoCommands.CreateTodo(s_todo, create, db, cache, clock, cancellationToken)).Result;
-        await created.ExecuteAsync(create);
-        var id = ((Created<TodoResponse>)created).Value!.TodoId.ToString();
-
-        await ExecuteAsync(scope, context => TodoCommands.CreateTodo(s_todo with { Title = "" }, context, db, cache, clock, cancellationToken));
-        await ExecuteAsync(scope, context => TodoQueries.GetTodo(id, db, context.Response, cancellationToken));
-        await ExecuteAsync(scope, context => TodoQueries.GetTodo($"{Guid.Empty}", db, context.Response, cancellationToken));
-        foreach (var status in new[] { null, s_todo.Status })
+        request.Method = method;
+        request.Path = Path(pattern, id);
+        request.QueryString = new QueryString(query.Length == 0 ? null : query);
+        foreach (var parameter in pattern.Parameters)
         {
-            foreach (var owner in new[] { null, s_todo.UserEmail })
-            {
-                foreach (var after in new[] { null, id })
-                {
-                    await ExecuteAsync(scope, context => TodoQueries.ListTodos(status, owner, null, after, db, context.Response, cancellationToken));
-                }
-            }
+            request.RouteValues[parameter.Name] = id;
         }
-        using var patch = JsonDocument.Parse("""{"description":"Warm-up"}""");
-        await ExecuteAsync(scope, context => TodoCommands.PatchTodo(id, patch.RootElement, context, db, cache, clock, cancellationToken));
-        await ExecuteAsync(scope, context => TodoCommands.ReplaceTodo(id, s_todo, context, db, cache, clock, cancellationToken));
-        await ExecuteAsync(scope, context => TodoCommands.DeleteTodo(id, context.Request, db, cache, cancellationToken));
-
-        await transaction.RollbackAsync(cancellationToken);
+        if (body is not null)
+        {
+            request.HttpContext.Features.Set<IHttpRequestBodyDetectionFeature>(new HasBody());
+            request.ContentType = "application/json";
+            request.Body = new MemoryStream(Encoding.UTF8.GetBytes(body));
+            request.ContentLength = request.Body.Length;
+        }
     }
 
-    private static async Task ExecuteAsync<TResult>(AsyncServiceScope scope, Func<HttpContext, Task<TResult>> handler)
-        where TResult : INestedHttpResult
+    /// <summary>The pattern's path with every route parameter set to <paramref name="id"/>.</summary>
+    private static string Path(RoutePattern pattern, string id) =>
+        "/" + string.Join('/', pattern.PathSegments.Select(segment => string.Concat(segment.Parts.Select(part => part switch
+        {
+            RoutePatternLiteralPart literal => literal.Content,
+            RoutePatternParameterPart => id,
+            _ => "",
+        }))));
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "Warmed up the todo {Part} of {Endpoints} endpoints in {Milliseconds:0} ms.")]
+    private partial void LogWarmedUp(string part, int endpoints, double milliseconds);
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Warm-up of the todo {Part} cut short, the first requests will be slower: {ExceptionType}: {Reason}")]
+    private partial void LogCutShort(string part, string exceptionType, string reason);
+
+    private sealed class HasBody : IHttpRequestBodyDetectionFeature
     {
-        var context = Context(scope);
-        await (await handler(context)).Result.ExecuteAsync(context);
+        public bool CanHaveBody => true;
     }
 
-    private static DefaultHttpContext Context(AsyncServiceScope scope) =>
-        new() { RequestServices = scope.ServiceProvider, Response = { Body = Stream.Null } };
+    /// <summary>The route builders whose endpoints are warmed.</summary>
+    public sealed class Routes
+    {
+        public List<IEndpointRouteBuilder> Builders { get; } = [];
+    }
+
+    /// <summary>The request's services, except that its writes invalidate nothing in the shared cache.</summary>
+    private sealed class RolledBackServices(IServiceProvider services) : IServiceProvider
+    {
+        public object? GetService(Type serviceType) =>
+            serviceType == typeof(TodoCacheEviction) ? TodoCacheEviction.None : services.GetService(serviceType);
+    }
 }

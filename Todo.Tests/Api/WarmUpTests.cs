@@ -1,5 +1,5 @@
-using System.Diagnostics;
 using System.Net.Http.Json;
+using System.Text.Json;
 using Todo.Tests.Infrastructure;
 
 namespace Todo.Tests.Api;
@@ -14,13 +14,16 @@ public sealed class WarmUpTests(TodoSystem system)
         await using var api = await system.StartApiProcessAsync(new Dictionary<string, string> { ["Logging:LogLevel:Default"] = "Information" });
 
         // The routes are warmed once the API listens, so possibly after its first answer.
-        for (var wait = Stopwatch.StartNew(); !api.Output.Any(line => line.Contains("todo routes", StringComparison.Ordinal)) && wait.Elapsed < TimeSpan.FromSeconds(15);)
-        {
-            await Task.Delay(50);
-        }
+        await Poll.UntilAsync(() => api.Output.Any(line => line.Contains("todo routes", StringComparison.Ordinal)), TimeSpan.FromSeconds(15));
         Assert.Contains(api.Output, line => line.Contains("Warmed up the todo handlers", StringComparison.Ordinal));
         Assert.Contains(api.Output, line => line.Contains("Warmed up the todo routes", StringComparison.Ordinal));
         Assert.DoesNotContain(api.Output, line => line.Contains("cut short", StringComparison.Ordinal));
+        // Every todo operation the API describes, found from its endpoints rather than from a list of its own.
+        using var openApi = JsonDocument.Parse(await api.Client.GetStringAsync("/openapi/v1.json"));
+        var operations = openApi.RootElement.GetProperty("paths").EnumerateObject()
+            .Where(path => path.Name.StartsWith("/todos", StringComparison.Ordinal))
+            .Sum(path => path.Value.EnumerateObject().Count());
+        Assert.Contains(api.Output, line => line.Contains($"Warmed up the todo handlers of {operations} endpoints", StringComparison.Ordinal));
         Assert.Equal(0, await Sql.ScalarAsync<long>(system.TodosConnectionString,
             "SELECT count(*) FROM todos WHERE user_email = $1 OR title = $2", "warm-up@example.com", "Warm-up"));
     }
