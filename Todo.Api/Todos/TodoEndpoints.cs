@@ -16,13 +16,16 @@ namespace Todo.Api.Todos;
 /// <item>DatabaseRequestFilter on the group: 503 at once while the database circuit is open; otherwise the handler gets
 /// at most <c>Database:RequestTimeout</c>.</item>
 /// <item>The handler validates, reads or writes PostgreSQL and, for writes, evicts the cache before it responds.</item>
+/// <item>Before the API listens, TodoWarmUp runs every endpoint of the group once (<see cref="TodoWarmUp.Marker"/>).</item>
 /// </list>
 /// </remarks>
 public static class TodoEndpoints
 {
     public static IEndpointRouteBuilder MapTodos(this IEndpointRouteBuilder app)
     {
-        var todos = app.MapGroup("/todos").WithTags("Todos").AddEndpointFilter<DatabaseRequestFilter>();
+        var todos = app.MapGroup("/todos").WithTags("Todos").AddEndpointFilter<DatabaseRequestFilter>().WithMetadata(TodoWarmUp.Marker);
+        // Every route can find PostgreSQL away or the API overloaded; the typed results declare the rest.
+        todos.ProducesProblem(StatusCodes.Status503ServiceUnavailable);
 
         todos.MapGet("", TodoQueries.ListTodos)
             .CacheSharedOutput(TodoCache.ListKey)
@@ -33,34 +36,42 @@ public static class TodoEndpoints
             .CacheSharedOutput(TodoCache.ItemKey)
             .WithName("GetTodo")
             .WithSummary("Gets one todo with its ETag.")
+            .Produces(StatusCodes.Status304NotModified)
             .ProducesProblem(StatusCodes.Status404NotFound);
 
         todos.MapPost("", TodoCommands.CreateTodo)
             .WithName("CreateTodo")
             .WithSummary("Creates a todo.")
-            .ProducesProblem(StatusCodes.Status413PayloadTooLarge)
-            .ProducesProblem(StatusCodes.Status422UnprocessableEntity)
-            .ProducesProblem(StatusCodes.Status415UnsupportedMediaType);
+            .ProducesBodyProblems()
+            .ProducesProblem(StatusCodes.Status422UnprocessableEntity);
 
         todos.MapPut("/{todoId}", TodoCommands.ReplaceTodo)
             .WithName("ReplaceTodo")
             .WithSummary("Replaces a todo's writable fields; honours If-Match.")
-            .ProducesProblem(StatusCodes.Status404NotFound)
-            .ProducesProblem(StatusCodes.Status412PreconditionFailed);
+            .ProducesConditionalChangeProblems()
+            .ProducesBodyProblems();
 
         todos.MapPatch("/{todoId}", TodoCommands.PatchTodo)
             .Accepts<JsonElement>("application/merge-patch+json", "application/json")
             .WithName("PatchTodo")
             .WithSummary("Changes some fields of a todo (JSON merge patch); honours If-Match.")
-            .ProducesProblem(StatusCodes.Status404NotFound)
-            .ProducesProblem(StatusCodes.Status412PreconditionFailed);
+            .ProducesConditionalChangeProblems()
+            .ProducesBodyProblems();
 
         todos.MapDelete("/{todoId}", TodoCommands.DeleteTodo)
             .WithName("DeleteTodo")
             .WithSummary("Deletes a todo; honours If-Match.")
-            .ProducesProblem(StatusCodes.Status404NotFound)
-            .ProducesProblem(StatusCodes.Status412PreconditionFailed);
+            .ProducesConditionalChangeProblems();
 
+        TodoWarmUp.Include(app);
         return app;
     }
+
+    /// <summary>A body too large (413) or not JSON (415), refused before the handler.</summary>
+    private static RouteHandlerBuilder ProducesBodyProblems(this RouteHandlerBuilder endpoint) =>
+        endpoint.ProducesProblem(StatusCodes.Status413PayloadTooLarge).ProducesProblem(StatusCodes.Status415UnsupportedMediaType);
+
+    /// <summary>No such todo (404), or not at a version <c>If-Match</c> names (412).</summary>
+    private static RouteHandlerBuilder ProducesConditionalChangeProblems(this RouteHandlerBuilder endpoint) =>
+        endpoint.ProducesProblem(StatusCodes.Status404NotFound).ProducesProblem(StatusCodes.Status412PreconditionFailed);
 }

@@ -1,4 +1,3 @@
-using System.Diagnostics;
 using Npgsql;
 
 namespace Todo.Tests.Infrastructure;
@@ -47,24 +46,20 @@ public sealed class HeldLock : IAsyncDisposable
         await connection.OpenAsync();
         var limit = timeout ?? TimeSpan.FromSeconds(30);
         var waiting = 0L;
-        for (var clock = Stopwatch.StartNew(); clock.Elapsed < limit; await Task.Delay(20))
+        // Behind the lock directly, or behind one that waits for it (a second update of a row queues behind the first).
+        await using var count = new NpgsqlCommand("""
+            WITH RECURSIVE behind(pid) AS (
+                SELECT pid FROM pg_stat_activity WHERE $1 = ANY(pg_blocking_pids(pid))
+                UNION
+                SELECT waiting.pid FROM pg_stat_activity waiting JOIN behind ON behind.pid = ANY(pg_blocking_pids(waiting.pid)))
+            SELECT count(*) FROM behind
+            """, connection)
         {
-            // Behind the lock directly, or behind one that waits for it (a second update of a row queues behind the first).
-            await using var count = new NpgsqlCommand("""
-                WITH RECURSIVE behind(pid) AS (
-                    SELECT pid FROM pg_stat_activity WHERE $1 = ANY(pg_blocking_pids(pid))
-                    UNION
-                    SELECT waiting.pid FROM pg_stat_activity waiting JOIN behind ON behind.pid = ANY(pg_blocking_pids(waiting.pid)))
-                SELECT count(*) FROM behind
-                """, connection)
-            {
-                Parameters = { new() { Value = _backend } },
-            };
-            waiting = (long)(await count.ExecuteScalarAsync())!;
-            if (waiting >= sessions)
-            {
-                return;
-            }
+            Parameters = { new() { Value = _backend } },
+        };
+        if (await Poll.UntilAsync(async () => (waiting = (long)(await count.ExecuteScalarAsync())!) >= sessions, limit, TimeSpan.FromMilliseconds(20)))
+        {
+            return;
         }
         throw new TimeoutException($"Only {waiting} of {sessions} sessions came to wait behind the lock within {limit.TotalSeconds:N0} s.");
     }

@@ -184,19 +184,11 @@ public sealed class RedisFaultTests(TodoSystem system, ITestOutputHelper output)
         }, stop);
     }
 
-    private static async Task<bool> CacheServesAgainAsync(HttpClient client, TodoDto todo, TimeSpan within)
-    {
-        var clock = Stopwatch.StartNew();
-        while (clock.Elapsed < within)
+    private static Task<bool> CacheServesAgainAsync(HttpClient client, TodoDto todo, TimeSpan within) =>
+        Poll.UntilAsync(async () =>
         {
             (await client.GetAsync($"/todos/{todo.TodoId}")).Dispose();
             using var again = await client.GetAsync($"/todos/{todo.TodoId}");
-            if (again.Headers.Contains("Age"))
-            {
-                return true;
-            }
-            await Task.Delay(100);
-        }
-        return false;
-    }
+            return again.Headers.Contains("Age");
+        }, within, TimeSpan.FromMilliseconds(100));
 }
