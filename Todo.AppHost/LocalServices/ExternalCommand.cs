@@ -2,7 +2,10 @@ using System.Diagnostics;
 
 namespace Todo.AppHost.LocalServices;
 
-/// <summary>Runs short-lived helper programs (initdb, chown, docker info) to completion, by the absolute paths they are given.</summary>
+/// <summary>
+/// Runs a program to completion: the one way the AppHost (initdb, chown, docker info), the tests and the benchmark run
+/// one. The AppHost gives absolute paths; a bare name is looked up on <c>PATH</c>.
+/// </summary>
 public static class ExternalCommand
 {
     public static bool Succeeds(string fileName, IEnumerable<string> arguments, TimeSpan timeout)
@@ -32,36 +35,50 @@ public static class ExternalCommand
         }
     }
 
-    /// <summary>Runs the program and returns its exit code with what it printed (standard output, then standard error).</summary>
-    public static (int ExitCode, string Output) Run(string fileName, IEnumerable<string> arguments, TimeSpan timeout, string? standardInput = null)
+    /// <summary>For callers that cannot wait asynchronously (the model is built synchronously); see <see cref="RunAsync"/>.</summary>
+    public static (int ExitCode, string Output) Run(string fileName, IEnumerable<string> arguments, TimeSpan timeout, string? standardInput = null) =>
+        RunAsync(fileName, arguments, timeout, standardInput: standardInput).GetAwaiter().GetResult();
+
+    /// <summary>
+    /// Runs the program within <paramref name="timeout"/> (then kills it and throws <see cref="TimeoutException"/>) and
+    /// returns its exit code with what it printed: standard output, then standard error; with
+    /// <paramref name="standardOutputOnly"/>, standard output alone unless it failed.
+    /// </summary>
+    public static async Task<(int ExitCode, string Output)> RunAsync(string fileName, IEnumerable<string> arguments, TimeSpan timeout,
+        string? workingDirectory = null, IReadOnlyDictionary<string, string?>? environment = null, string? standardInput = null,
+        bool standardOutputOnly = false)
     {
-        var startInfo = new ProcessStartInfo(fileName)
+        var startInfo = new ProcessStartInfo(fileName, arguments)
         {
+            WorkingDirectory = workingDirectory ?? "",
             RedirectStandardInput = standardInput is not null,
             RedirectStandardOutput = true,
             RedirectStandardError = true,
             UseShellExecute = false,
         };
-        foreach (var argument in arguments)
+        foreach (var (name, value) in environment ?? new Dictionary<string, string?>())
         {
-            startInfo.ArgumentList.Add(argument);
+            startInfo.Environment[name] = value;
         }
 
         using var process = Process.Start(startInfo)
             ?? throw new InvalidOperationException($"Could not start '{fileName}'.");
         if (standardInput is not null)
         {
-            process.StandardInput.Write(standardInput);
+            await process.StandardInput.WriteAsync(standardInput);
             process.StandardInput.Close();
         }
         var output = process.StandardOutput.ReadToEndAsync();
         var error = process.StandardError.ReadToEndAsync();
-        if (!process.WaitForExit(timeout))
+        try
+        {
+            await process.WaitForExitAsync().WaitAsync(timeout);
+        }
+        catch (TimeoutException)
         {
             process.Kill(entireProcessTree: true);
             throw new TimeoutException($"'{fileName}' did not finish within {timeout.TotalSeconds} s.");
         }
-
-        return (process.ExitCode, output.Result + error.Result);
+        return (process.ExitCode, standardOutputOnly && process.ExitCode == 0 ? await output : await output + await error);
     }
 }

@@ -1,4 +1,5 @@
 using Todo.Tests.Infrastructure;
+using Todo.AppHost.LocalServices;
 
 namespace Todo.Tests.Aws;
 
@@ -13,9 +14,9 @@ public sealed class CdkCliTests
         var output = Directory.CreateTempSubdirectory("todo-cdk-out-");
         try
         {
-            var (exitCode, printed) = await ExternalProcess.RunAsync("npx",
+            var (exitCode, printed) = await ExternalCommand.RunAsync("npx",
                 ["--yes", "aws-cdk@2.1148.1", "synth", "--output", output.FullName, "--no-notices", "--no-version-reporting", "--quiet"],
-                Repository.Root, TimeSpan.FromMinutes(8), new Dictionary<string, string?>
+                TimeSpan.FromMinutes(8), Repository.Root, new Dictionary<string, string?>
                 {
                     ["AWS_ACCESS_KEY_ID"] = null,
                     ["AWS_SECRET_ACCESS_KEY"] = null,

@@ -1,6 +1,7 @@
 using System.Text.Json;
 using Todo.Aws.Images;
 using Todo.Tests.Infrastructure;
+using Todo.AppHost.LocalServices;
 
 namespace Todo.Tests.Aws;
 
@@ -41,10 +42,10 @@ public sealed class ImageTests : IDisposable
     [Fact]
     public async Task The_api_image_is_built_by_the_sdk_from_a_small_microsoft_base_image_and_runs_as_non_root()
     {
-        var (exitCode, output) = await ExternalProcess.RunAsync("dotnet",
+        var (exitCode, output) = await ExternalCommand.RunAsync("dotnet",
             ["msbuild", "Todo.Api/Todo.Api.csproj", "-t:ComputeContainerConfig",
                 "-getProperty:ContainerBaseImage", "-getProperty:ContainerUser", "-getProperty:ContainerRepository"],
-            Repository.Root, TimeSpan.FromMinutes(3));
+            TimeSpan.FromMinutes(3), Repository.Root);
 
         Assert.Equal(0, exitCode);
         var properties = JsonDocument.Parse(output).RootElement.GetProperty("Properties");

@@ -4,6 +4,7 @@ using Todo.Aws;
 using Todo.Aws.Images;
 using Todo.Aws.Stacks;
 using Todo.Tests.Infrastructure;
+using Todo.AppHost.LocalServices;
 
 namespace Todo.Tests.Aws;
 
@@ -149,9 +150,9 @@ public sealed partial class ServiceRuleTests
         var synthesis = DocumentedDeployments.Get(DocumentedDeployments.Defaults);
         var definition = Assert.Single(synthesis.Resources("todo-api", "AWS::ECS::TaskDefinition").Values)["Properties"]!;
 
-        var (exitCode, printed) = await ExternalProcess.RunAsync("dotnet",
+        var (exitCode, printed) = await ExternalCommand.RunAsync("dotnet",
             ["run", "--no-build", "--project", "Todo.Aws", "-c", Repository.BuildConfiguration, "--", "image", "todo-api"],
-            Repository.Root, TimeSpan.FromMinutes(2), standardOutputOnly: true);
+            TimeSpan.FromMinutes(2), Repository.Root, standardOutputOnly: true);
 
         Assert.Equal("ARM64", definition["RuntimePlatform"]!["CpuArchitecture"]!.GetValue<string>());
         Assert.Equal(0, exitCode);

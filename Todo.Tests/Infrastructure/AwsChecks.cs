@@ -1,6 +1,7 @@
 using System.Security.Cryptography;
 using System.Text.Json;
 using System.Text.Json.Nodes;
+using Todo.AppHost.LocalServices;
 
 namespace Todo.Tests.Infrastructure;
 
@@ -48,7 +49,7 @@ public static class AwsChecks
     private static async Task<T> RunAsync<T>(string script, string jobsFile)
     {
         await InstallAsync();
-        var (exitCode, output) = await ExternalProcess.RunAsync("node", [script, jobsFile], s_directory, TimeSpan.FromMinutes(5),
+        var (exitCode, output) = await ExternalCommand.RunAsync("node", [script, jobsFile], TimeSpan.FromMinutes(5), s_directory,
             standardOutputOnly: true);
         Assert.True(exitCode == 0, $"{script} failed: {output}");
         return JsonSerializer.Deserialize<T>(output, JsonSerializerOptions.Web)!;
@@ -66,7 +67,7 @@ public static class AwsChecks
             {
                 return;
             }
-            var (exitCode, output) = await ExternalProcess.RunAsync("npm", ["ci", "--no-audit", "--no-fund"], s_directory, TimeSpan.FromMinutes(10));
+            var (exitCode, output) = await ExternalCommand.RunAsync("npm", ["ci", "--no-audit", "--no-fund"], TimeSpan.FromMinutes(10), s_directory);
             Assert.True(exitCode == 0, $"npm ci in eng/aws-checks failed: {output}");
             await File.WriteAllTextAsync(stamp, lockHash);
         }

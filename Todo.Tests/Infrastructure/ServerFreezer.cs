@@ -31,7 +31,7 @@ public static class ServerFreezer
             ContainerResource => ("docker", [freeze ? "pause" : "unpause", ContainerId(app, name)]),
             _ => throw new NotSupportedException($"'{name}' is neither a local server process nor a container."),
         };
-        var (exitCode, output) = await ExternalProcess.RunAsync(command, arguments, Directory.GetCurrentDirectory(), s_commandTimeout);
+        var (exitCode, output) = await ExternalCommand.RunAsync(command, arguments, s_commandTimeout);
         Assert.True(exitCode == 0, $"{command} {string.Join(' ', arguments)}: {output}");
     }
 

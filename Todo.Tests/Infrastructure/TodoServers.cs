@@ -130,7 +130,7 @@ public sealed class TodoServers : IAsyncDisposable
             }
             if (containers)
             {
-                await ExternalProcess.RunAsync("docker", ["volume", "rm", "--force", VolumeOf(_dataDirectory)], Directory.GetCurrentDirectory(), TimeSpan.FromMinutes(1));
+                await ExternalCommand.RunAsync("docker", ["volume", "rm", "--force", VolumeOf(_dataDirectory)], TimeSpan.FromMinutes(1));
             }
         }
     }

@@ -1,4 +1,5 @@
 using Todo.Tests.Infrastructure;
+using Todo.AppHost.LocalServices;
 
 namespace Todo.Tests.Manifest;
 
@@ -13,14 +14,14 @@ public sealed class ManifestTests
         var regenerated = Path.Combine(Repository.Root, $"aspire-manifest.{Guid.NewGuid():N}.json");
         try
         {
-            var (exitCode, output) = await ExternalProcess.RunAsync("dotnet",
+            var (exitCode, output) = await ExternalCommand.RunAsync("dotnet",
                 ["run", "--project", "Todo.AppHost", "--no-build", "--configuration", Repository.BuildConfiguration, "--no-launch-profile",
                     "--", "--publisher", "manifest", "--output-path", regenerated],
-                Repository.Root, TimeSpan.FromMinutes(5));
+                TimeSpan.FromMinutes(5), Repository.Root);
             Assert.True(exitCode == 0, output);
 
-            var (_, difference) = await ExternalProcess.RunAsync("git",
-                ["diff", "--no-index", "--no-color", "--ignore-space-at-eol", committed, regenerated], Repository.Root, TimeSpan.FromMinutes(1));
+            var (_, difference) = await ExternalCommand.RunAsync("git",
+                ["diff", "--no-index", "--no-color", "--ignore-space-at-eol", committed, regenerated], TimeSpan.FromMinutes(1), Repository.Root);
             Assert.True(difference.Length == 0,
                 "aspire-manifest.json is stale; regenerate it with `dotnet run --project Todo.AppHost -- --publisher manifest " +
                 "--output-path ../aspire-manifest.json` and commit it. The difference:\n" + difference);

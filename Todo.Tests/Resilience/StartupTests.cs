@@ -3,6 +3,7 @@ using System.Net;
 using System.Net.Http.Json;
 using Todo.Tests.Infrastructure;
 using Xunit.Abstractions;
+using Todo.AppHost.LocalServices;
 
 namespace Todo.Tests.Resilience;
 
@@ -17,7 +18,7 @@ public sealed class StartupTests(ITestOutputHelper output)
         const string password = "not-a-real-password-4f2b";
         var clock = Stopwatch.StartNew();
 
-        var (exitCode, printed) = await ExternalProcess.RunAsync("dotnet", [ApiProcess.BuiltApi], Repository.Root, TimeSpan.FromMinutes(1),
+        var (exitCode, printed) = await ExternalCommand.RunAsync("dotnet", [ApiProcess.BuiltApi], TimeSpan.FromMinutes(1), Repository.Root,
             new Dictionary<string, string?>
             {
                 ["ASPNETCORE_URLS"] = $"http://127.0.0.1:{FreePort.OnLoopback()}",

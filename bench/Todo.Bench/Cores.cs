@@ -1,4 +1,5 @@
 using Todo.Tests.Infrastructure;
+using Todo.AppHost.LocalServices;
 
 namespace Todo.Bench;
 
@@ -49,5 +50,5 @@ public static class Cores
         (await RunAsync("pgrep", pgrepArguments)).Split('\n', StringSplitOptions.RemoveEmptyEntries);
 
     private static async Task<string> RunAsync(string fileName, IEnumerable<string> arguments) =>
-        (await ExternalProcess.RunAsync(fileName, arguments, Directory.GetCurrentDirectory(), s_commandTimeout)).Output;
+        (await ExternalCommand.RunAsync(fileName, arguments, s_commandTimeout)).Output;
 }

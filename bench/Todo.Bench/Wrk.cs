@@ -1,6 +1,7 @@
 using System.Globalization;
 using System.Text.Json;
 using Todo.Tests.Infrastructure;
+using Todo.AppHost.LocalServices;
 
 namespace Todo.Bench;
 
@@ -43,7 +44,7 @@ public sealed class Wrk(BenchOptions options, string workDirectory)
             $"-d{duration.TotalSeconds.ToString(CultureInfo.InvariantCulture)}s", "--timeout", "5s",
             "-s", script, baseAddress.ToString().TrimEnd('/'),
         ]);
-        var (_, output) = await ExternalProcess.RunAsync(fileName, arguments, workDirectory, duration + TimeSpan.FromMinutes(1));
+        var (_, output) = await ExternalCommand.RunAsync(fileName, arguments, duration + TimeSpan.FromMinutes(1), workDirectory);
         var json = output.Split('\n').LastOrDefault(line => line.StartsWith('{'))
             ?? throw new InvalidOperationException($"wrk printed no summary: {output}");
 
