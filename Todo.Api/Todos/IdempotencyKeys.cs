@@ -55,7 +55,4 @@ public static class IdempotencyKeys
         TodoStatusNames.Done => "2",
         var name => throw new ArgumentOutOfRangeException(nameof(status), name, "A new status needs a fingerprint code of its own."),
     };
-
-    public static Dictionary<string, string[]> InvalidError() =>
-        new() { [HeaderName] = [$"must be 1 to {MaxLength} visible ASCII characters, such as a UUID."] };
 }

@@ -20,7 +20,7 @@ public static class TodoCommands
     {
         if (!IdempotencyKeys.TryParse(context.Request.Headers[IdempotencyKeys.HeaderName], out var key))
         {
-            return TypedResults.ValidationProblem(IdempotencyKeys.InvalidError());
+            return TypedResults.ValidationProblem(TodoFields.InvalidIdempotencyKey());
         }
         if (!TodoValidator.TryValidate(request, out var valid, out var errors))
         {
@@ -92,11 +92,11 @@ public static class TodoCommands
     {
         if (!TodoIds.TryParse(todoId, out var id))
         {
-            return TypedResults.ValidationProblem(TodoIds.InvalidError(nameof(todoId)));
+            return TypedResults.ValidationProblem(TodoFields.InvalidTodoId());
         }
         if (!TodoETags.TryParseIfMatch(request.Headers.IfMatch, out var ifMatch))
         {
-            return TypedResults.ValidationProblem(TodoProblems.InvalidIfMatch());
+            return TypedResults.ValidationProblem(TodoFields.InvalidIfMatch());
         }
 
         var matching = db.Todos.Where(t => t.Id == id);
@@ -127,11 +127,11 @@ public static class TodoCommands
     {
         if (!TodoIds.TryParse(todoId, out var id))
         {
-            return TypedResults.ValidationProblem(TodoIds.InvalidError(nameof(todoId)));
+            return TypedResults.ValidationProblem(TodoFields.InvalidTodoId());
         }
         if (!TodoETags.TryParseIfMatch(context.Request.Headers.IfMatch, out var ifMatch))
         {
-            return TypedResults.ValidationProblem(TodoProblems.InvalidIfMatch());
+            return TypedResults.ValidationProblem(TodoFields.InvalidIfMatch());
         }
 
         // Versions go as text: xid, the type of xmin, has no cast from the integer types.

@@ -25,6 +25,23 @@ public static partial class TodoFields
     public const string MustBeWellFormed = "must be well-formed Unicode.";
     public static readonly string IsNotAField = $"is not a field of a todo; the fields are {string.Join(", ", Names)}.";
 
+    // What else a request names besides a todo's fields, and how each is refused.
+    public const string TodoId = "todoId";
+    public const string Limit = "limit";
+    public const string After = "after";
+
+    public static Dictionary<string, string[]> InvalidTodoId() => Error(TodoId, "must be a UUID such as 0191d4a2-6f1e-7c3a-9b8e-2f4d5c6b7a81.");
+
+    public static Dictionary<string, string[]> InvalidIfMatch() => Error("If-Match", "must be * or a list of entity tags such as \"42\".");
+
+    public static Dictionary<string, string[]> InvalidIdempotencyKey() =>
+        Error(IdempotencyKeys.HeaderName, $"must be 1 to {IdempotencyKeys.MaxLength} visible ASCII characters, such as a UUID.");
+
+    public static readonly string MustBePageSize = $"must be a whole number from 1 to {TodoLimits.MaxPageSize}.";
+    public const string MustBePreviousPageEnd = "must be the todoId of the last todo of the previous page.";
+
+    private static Dictionary<string, string[]> Error(string field, string message) => new() { [field] = [message] };
+
     private static readonly string[] s_dateTimeFormats =
     [
         "yyyy-MM-dd'T'HH:mmK",

@@ -27,7 +27,7 @@ public sealed record TodoListQuery(TodoStatus? Status, string? UserEmail, int Li
         if (limit is not null && (!int.TryParse(limit, NumberStyles.None, CultureInfo.InvariantCulture, out pageSize)
             || pageSize is < 1 or > TodoLimits.MaxPageSize))
         {
-            errors["limit"] = [$"must be a whole number from 1 to {TodoLimits.MaxPageSize}."];
+            errors[TodoFields.Limit] = [TodoFields.MustBePageSize];
         }
 
         Guid? cursor = null;
@@ -39,7 +39,7 @@ public sealed record TodoListQuery(TodoStatus? Status, string? UserEmail, int Li
             }
             else
             {
-                errors["after"] = ["must be the todoId of the last todo of the previous page."];
+                errors[TodoFields.After] = [TodoFields.MustBePreviousPageEnd];
             }
         }
 

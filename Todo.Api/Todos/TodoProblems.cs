@@ -19,7 +19,4 @@ public static class TodoProblems
         statusCode: StatusCodes.Status422UnprocessableEntity,
         title: "Idempotency-Key reused",
         detail: "This Idempotency-Key was already used to create a different todo; use a new key for a new request.");
-
-    public static Dictionary<string, string[]> InvalidIfMatch() =>
-        new() { ["If-Match"] = ["must be * or a list of entity tags such as \"42\"."] };
 }

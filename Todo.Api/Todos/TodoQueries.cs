@@ -16,7 +16,7 @@ public static class TodoQueries
     {
         if (!TodoIds.TryParse(todoId, out var id))
         {
-            return TypedResults.ValidationProblem(TodoIds.InvalidError(nameof(todoId)));
+            return TypedResults.ValidationProblem(TodoFields.InvalidTodoId());
         }
 
         var todo = await s_findById(db, id);
