@@ -1,4 +1,3 @@
-using Todo.Tests.Infrastructure;
 using Todo.AppHost.LocalServices;
 
 namespace Todo.Bench;

@@ -1,5 +1,4 @@
 using Todo.Bench;
-using Todo.Tests.Infrastructure;
 
 // bench/run: PostgreSQL and Redis from the AppHost model, the published API as a pinned process, wrk on the other core.
 var repositoryRoot = args.SkipWhile(arg => arg != "--repository").Skip(1).FirstOrDefault() ?? Directory.GetCurrentDirectory();

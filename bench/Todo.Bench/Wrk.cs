@@ -1,6 +1,5 @@
 using System.Globalization;
 using System.Text.Json;
-using Todo.Tests.Infrastructure;
 using Todo.AppHost.LocalServices;
 
 namespace Todo.Bench;

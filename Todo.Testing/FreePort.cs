@@ -1,7 +1,7 @@
 using System.Net;
 using System.Net.Sockets;
 
-namespace Todo.Tests.Infrastructure;
+namespace Todo.Testing;
 
 /// <summary>Asks the kernel for a loopback port nobody uses at the moment: for API processes, and for addresses where nothing listens.</summary>
 public static class FreePort

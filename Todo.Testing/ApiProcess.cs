@@ -3,7 +3,7 @@ using System.Diagnostics;
 using System.Globalization;
 using System.Net;
 
-namespace Todo.Tests.Infrastructure;
+namespace Todo.Testing;
 
 /// <summary>
 /// Todo.Api as an operating-system process of its own on 127.0.0.1: what a SIGKILL can hit, and what the benchmark

@@ -6,7 +6,7 @@ using Microsoft.Extensions.DependencyInjection;
 using Todo.AppHost;
 using Todo.AppHost.LocalServices;
 
-namespace Todo.Tests.Infrastructure;
+namespace Todo.Testing;
 
 /// <summary>
 /// Runs resources of the real AppHost model for tests: the same PostgreSQL and Redis that

@@ -1,4 +1,4 @@
-namespace Todo.Tests.Infrastructure;
+namespace Todo.Testing;
 
 public static class Repository
 {
