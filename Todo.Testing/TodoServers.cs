@@ -85,6 +85,14 @@ public sealed class TodoServers : IAsyncDisposable
     public async Task<string> ConnectionStringAsync(string resource) =>
         await _app.GetConnectionStringAsync(resource) ?? throw new InvalidOperationException($"'{resource}' has no connection string.");
 
+    /// <summary>The built API as a process of its own on these servers' <c>todos</c> and <c>cache</c>, with <paramref name="settings"/> besides.</summary>
+    public async Task<ApiProcess> StartApiProcessAsync(IReadOnlyDictionary<string, string>? settings = null) =>
+        await ApiProcess.StartAsync(ApiProcess.BuiltApi, new Dictionary<string, string>(settings ?? new Dictionary<string, string>())
+        {
+            ["ConnectionStrings:todos"] = await ConnectionStringAsync("todos"),
+            ["ConnectionStrings:cache"] = await ConnectionStringAsync("cache"),
+        });
+
     public Task StopAsync(string resource) => RunCommandAsync(resource, KnownResourceCommands.StopCommand);
 
     /// <summary>Asks the orchestrator to start a stopped resource, without waiting for it to answer.</summary>

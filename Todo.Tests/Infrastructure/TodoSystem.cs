@@ -24,12 +24,7 @@ public sealed class TodoSystem : IAsyncLifetime
         TodoApiInstance.Start(TodosConnectionString, CacheConnectionString, settings, configure);
 
     /// <summary>The built API as a process of its own on these servers, with <paramref name="settings"/> besides.</summary>
-    public Task<ApiProcess> StartApiProcessAsync(IReadOnlyDictionary<string, string>? settings = null) =>
-        ApiProcess.StartAsync(ApiProcess.BuiltApi, new Dictionary<string, string>(settings ?? new Dictionary<string, string>())
-        {
-            ["ConnectionStrings:todos"] = TodosConnectionString,
-            ["ConnectionStrings:cache"] = CacheConnectionString,
-        });
+    public Task<ApiProcess> StartApiProcessAsync(IReadOnlyDictionary<string, string>? settings = null) => Servers.StartApiProcessAsync(settings);
 
     public async Task InitializeAsync()
     {

@@ -35,11 +35,7 @@ public sealed class HangTests(ITestOutputHelper output) : IAsyncLifetime
     public async Task InitializeAsync()
     {
         _servers = await TodoServers.StartAsync("postgres", "todos", "cache");
-        _api = await ApiProcess.StartAsync(ApiProcess.BuiltApi, new Dictionary<string, string>
-        {
-            ["ConnectionStrings:todos"] = await _servers.ConnectionStringAsync("todos"),
-            ["ConnectionStrings:cache"] = await _servers.ConnectionStringAsync("cache"),
-        });
+        _api = await _servers.StartApiProcessAsync();
     }
 
     public async Task DisposeAsync()
