@@ -39,8 +39,11 @@ public interface IAwsTarget
     /// Lets the security group <paramref name="client"/> of <paramref name="clientName"/> reach this resource on the
     /// ports it serves. The rules are created in <paramref name="clientScope"/>, the client's stack, which already
     /// depends on this resource's stack: created here they would make the dependency circular.
+    /// Nothing by default: a target that is only a value has no network to open.
     /// </summary>
-    void AllowFrom(ISecurityGroup client, Construct clientScope, string clientName);
+    void AllowFrom(ISecurityGroup client, Construct clientScope, string clientName)
+    {
+    }
 }
 
 public static class AwsTargets

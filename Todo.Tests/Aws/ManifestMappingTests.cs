@@ -1,6 +1,8 @@
 using Amazon.CDK.Assertions;
 using Todo.Aws;
 using Todo.Aws.Manifest;
+using Todo.Aws.Mappings;
+using Todo.Aws.Stacks;
 using Todo.Tests.Infrastructure;
 
 namespace Todo.Tests.Aws;
@@ -59,6 +61,86 @@ public sealed class ManifestMappingTests
 
         Assert.Contains($"'{name}'", error.Message);
         Assert.Contains(type, error.Message);
+    }
+
+    [Fact]
+    public void A_new_kind_of_resource_is_one_mapping_added_to_the_list()
+    {
+        var manifest = AwsSynthesis.ManifestWith("""
+            {
+              "mail": { "type": "container.v0", "image": "docker.io/axllent/mailpit:1.27" },
+              "todo-api": {
+                "type": "project.v0",
+                "path": "Todo.Api/Todo.Api.csproj",
+                "env": { "Smtp__Host": "{mail.bindings.smtp.host}" },
+                "bindings": { "http": { "scheme": "http", "protocol": "tcp", "transport": "http", "external": true } }
+              }
+            }
+            """);
+        Assert.Contains("'mail'", Assert.Throws<ManifestMappingException>(() => AwsSynthesis.Of(manifest)).Message);
+
+        var synthesis = AwsSynthesis.Of(manifest, mappings: [new SesRelayMapping(), .. ResourceMappings.Default]);
+
+        var container = Assert.Single(synthesis.Resources("todo-api", "AWS::ECS::TaskDefinition").Values)["Properties"]!["ContainerDefinitions"]![0]!;
+        var smtpHost = Assert.Single(container["Environment"]!.AsArray(), variable => variable!["Name"]!.GetValue<string>() == "Smtp__Host")!;
+        Assert.Equal(SesRelayMapping.Host, smtpHost["Value"]!.GetValue<string>());
+        Assert.DoesNotContain(synthesis.Resources("todo-api", "AWS::EC2::SecurityGroupIngress").Values,
+            rule => rule["Properties"]!["GroupId"]!.ToJsonString().Contains("ImportValue", StringComparison.Ordinal));
+    }
+
+    [Fact]
+    public void A_uri_encoded_string_is_encoded_at_synthesis_and_a_secret_one_is_refused()
+    {
+        var encoded = AwsSynthesis.ManifestWith("""
+            {
+              "realm": { "type": "parameter.v0", "value": "{realm.inputs.value}", "inputs": { "value": { "type": "string", "default": { "value": "a b/c" } } } },
+              "realm-uri": { "type": "annotated.string", "value": "{realm.value}", "filter": "uri" },
+              "todo-api": {
+                "type": "project.v0",
+                "path": "Todo.Api/Todo.Api.csproj",
+                "env": { "Realm": "https://id.example/{realm-uri.value}" },
+                "bindings": { "http": { "scheme": "http", "protocol": "tcp", "transport": "http", "external": true } }
+              }
+            }
+            """);
+
+        var container = Assert.Single(AwsSynthesis.Of(encoded).Resources("todo-api", "AWS::ECS::TaskDefinition").Values)["Properties"]!["ContainerDefinitions"]![0]!;
+        var realm = Assert.Single(container["Environment"]!.AsArray(), variable => variable!["Name"]!.GetValue<string>() == "Realm")!;
+        Assert.Equal("https://id.example/a%20b%2Fc", realm["Value"]!.GetValue<string>());
+
+        var secret = AwsSynthesis.ManifestWith("""
+            { "password-uri": { "type": "annotated.string", "value": "{postgres-password.value}", "filter": "uri" },
+              "todo-api": { "type": "project.v0", "path": "Todo.Api/Todo.Api.csproj", "env": { "P": "{password-uri.value}" }, "bindings": {} } }
+            """);
+        Assert.Contains("'password-uri'", Assert.Throws<ManifestMappingException>(() => AwsSynthesis.Of(secret)).Message);
+    }
+
+    /// <summary>A kind the deployment does not know: a local mail catcher that becomes Amazon SES's SMTP endpoint.</summary>
+    private sealed class SesRelayMapping : IResourceMapping
+    {
+        public const string Host = "email-smtp.us-east-1.amazonaws.com";
+
+        public string Maps => "Relays to Amazon SES";
+
+        public bool Matches(ManifestResource resource, AspireManifest manifest) => ContainerImage.Is(resource, "mailpit");
+
+        public void Deploy(IReadOnlyList<ManifestResource> resources, DeploymentContext context)
+        {
+            foreach (var relay in resources)
+            {
+                context.Add(relay.Name, new Relay(relay.Name));
+            }
+        }
+
+        private sealed class Relay(string name) : IAwsTarget
+        {
+            public ResolvedValue Resolve(string path) => path switch
+            {
+                "bindings.smtp.host" => ResolvedValue.Plain(Host),
+                "bindings.smtp.port" => ResolvedValue.Plain("587"),
+                _ => throw AwsTargets.UnknownPath(name, path),
+            };
+        }
     }
 
     [Fact]

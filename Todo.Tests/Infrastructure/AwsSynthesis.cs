@@ -4,6 +4,7 @@ using Amazon.CDK;
 using Amazon.CDK.Assertions;
 using Todo.Aws;
 using Todo.Aws.Manifest;
+using Todo.Aws.Mappings;
 
 namespace Todo.Tests.Infrastructure;
 
@@ -36,8 +37,11 @@ public sealed class AwsSynthesis
         return AspireManifest.Parse(document.RootElement, Repository.Root);
     }
 
-    /// <summary>Synthesizes <paramref name="manifest"/> with the committed <c>cdk.json</c>'s context, overridden by <paramref name="context"/>.</summary>
-    public static AwsSynthesis Of(AspireManifest manifest, IDictionary<string, object>? context = null)
+    /// <summary>
+    /// Synthesizes <paramref name="manifest"/> with the committed <c>cdk.json</c>'s context, overridden by
+    /// <paramref name="context"/>, through <paramref name="mappings"/> (the deployment's own when null).
+    /// </summary>
+    public static AwsSynthesis Of(AspireManifest manifest, IDictionary<string, object>? context = null, IReadOnlyList<IResourceMapping>? mappings = null)
     {
         var output = Directory.CreateTempSubdirectory("todo-cdk-");
         var merged = TodoAwsOptions.CdkJsonContext(Path.Combine(Repository.Root, "cdk.json"))
@@ -50,7 +54,7 @@ public sealed class AwsSynthesis
         try
         {
             var app = new App(new AppProps { Outdir = output.FullName, Context = merged });
-            _ = new TodoDeployment(app, manifest, TodoAwsOptions.FromContext(app.Node));
+            _ = new TodoDeployment(app, manifest, TodoAwsOptions.FromContext(app.Node), mappings);
             var assembly = app.Synth();
             return new AwsSynthesis(
                 app.Node.Children.OfType<Stack>().ToDictionary(stack => stack.StackName, stack => Template.FromStack(stack)),
