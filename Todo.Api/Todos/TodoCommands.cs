@@ -22,7 +22,7 @@ public static class TodoCommands
         {
             return TypedResults.ValidationProblem(TodoFields.InvalidIdempotencyKey());
         }
-        if (!TodoValidator.TryValidate(request, out var valid, out var errors))
+        if (!TodoInput.TryValidate(request, out var valid, out var errors))
         {
             return TypedResults.ValidationProblem(errors);
         }
@@ -75,7 +75,7 @@ public static class TodoCommands
     public static async Task<Results<Ok<TodoResponse>, ValidationProblem, ProblemHttpResult>> ReplaceTodo(
         string todoId, TodoRequest request, HttpContext context, TodoDbContext db, TodoCacheEviction cache,
         TimeProvider clock, CancellationToken cancellationToken) =>
-        TodoValidator.TryValidate(request, out var valid, out var errors)
+        TodoInput.TryValidate(request, out var valid, out var errors)
             ? await ChangeAsync(todoId, TodoChange.Replace(valid), context, db, cache, clock, cancellationToken)
             : TypedResults.ValidationProblem(errors);
 
@@ -83,7 +83,7 @@ public static class TodoCommands
     public static async Task<Results<Ok<TodoResponse>, ValidationProblem, ProblemHttpResult>> PatchTodo(
         string todoId, JsonElement patch, HttpContext context, TodoDbContext db, TodoCacheEviction cache,
         TimeProvider clock, CancellationToken cancellationToken) =>
-        TodoMergePatch.TryParse(patch, out var change, out var errors)
+        TodoInput.TryParsePatch(patch, out var change, out var errors)
             ? await ChangeAsync(todoId, change, context, db, cache, clock, cancellationToken)
             : TypedResults.ValidationProblem(errors);
 

@@ -5,7 +5,7 @@ namespace Todo.Api.Todos;
 
 /// <summary>
 /// The body of <c>POST /todos</c> and <c>PUT /todos/{todoId}</c>. Every field is read as text and checked by
-/// <see cref="TodoValidator"/> against <see cref="TodoFields"/>, so each bad value is reported by name; any other field is rejected.
+/// <see cref="TodoInput"/> against <see cref="TodoFields"/>, so each bad value is reported by name; any other field is rejected.
 /// </summary>
 [JsonUnmappedMemberHandling(JsonUnmappedMemberHandling.Disallow)]
 public sealed record TodoRequest
