@@ -35,11 +35,24 @@ public sealed class HangTests(ITestOutputHelper output) : IAsyncLifetime
     public async Task InitializeAsync()
     {
         _servers = await TodoServers.StartAsync("postgres", "todos", "cache");
-        _api = await _servers.StartApiProcessAsync();
+        _api = await _servers.StartApiProcessAsync(new Dictionary<string, string>
+        {
+            // One line per event, with the time, to lay beside the freeze and the thaw.
+            ["Logging:Console:FormatterName"] = "simple",
+            ["Logging:Console:FormatterOptions:TimestampFormat"] = "HH:mm:ss.fff ",
+            ["Logging:Console:FormatterOptions:SingleLine"] = "true",
+        });
     }
 
     public async Task DisposeAsync()
     {
+        // The API's own account of the run, for when an assertion fails: each warning or error once, when it was first
+        // said and how often, cut short.
+        const int time = 13;
+        foreach (var said in _api.Output.Where(line => line.Length > time).GroupBy(line => line[time..]).Take(40))
+        {
+            output.WriteLine($"API {said.First()[..time]}×{said.Count()}: {said.Key[..Math.Min(said.Key.Length, 300)]}");
+        }
         await _api.DisposeAsync();
         await _servers.DisposeAsync();
     }
@@ -169,6 +182,7 @@ public sealed class HangTests(ITestOutputHelper output) : IAsyncLifetime
             await _servers.ThawAsync(server);
         }
         var thawedAt = clock.Elapsed;
+        output.WriteLine($"{server} frozen at {DateTime.Now - (clock.Elapsed - frozenAt):HH:mm:ss.fff}, thawed at {DateTime.Now:HH:mm:ss.fff}");
         await Task.Delay(s_after);
         await stop.CancelAsync();
         await Task.WhenAll(traffic).WaitAsync(TimeSpan.FromMinutes(1));
