@@ -16,6 +16,7 @@ public static partial class TodoDatabaseExtensions
         builder.AddNpgsqlDbContext<TodoDbContext>("todos", settings =>
         {
             settings.DisableRetry = true;
+            settings.DisableTracing = !builder.IsExportingTelemetry();
             // Replaced below: EF's CanConnect check opens fresh physical connections, slow under load.
             settings.DisableHealthChecks = true;
             settings.ConnectionString = connectionString =

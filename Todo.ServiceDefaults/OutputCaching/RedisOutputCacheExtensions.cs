@@ -11,7 +11,7 @@ namespace Microsoft.Extensions.Hosting;
 public static class RedisOutputCacheExtensions
 {
     /// <summary>
-    /// Output caching on a Redis store shared by every instance of the service: the Aspire Redis client (tracing,
+    /// Output caching on a Redis store shared by every instance of the service: the Aspire Redis client (tracing when telemetry is exported,
     /// configuration section <c>Aspire:StackExchange:Redis</c>) feeds a <see cref="SharedOutputCacheStore"/>, which never
     /// stores what a write already made stale and never lets Redis fail or stall a request. Endpoints opt in with
     /// <c>CacheSharedOutput</c>; configuration section <c>OutputCache</c> sets <see cref="OutputCacheStoreOptions"/>.
@@ -19,7 +19,11 @@ public static class RedisOutputCacheExtensions
     public static TBuilder AddRedisOutputCache<TBuilder>(this TBuilder builder, string connectionName) where TBuilder : IHostApplicationBuilder
     {
         builder.AddRedisClient(connectionName,
-            settings => settings.DisableHealthChecks = true, // replaced by RedisCacheHealthCheck, which degrades instead of failing
+            settings =>
+            {
+                settings.DisableHealthChecks = true; // replaced by RedisCacheHealthCheck, which degrades instead of failing
+                settings.DisableTracing = !builder.IsExportingTelemetry();
+            },
             redis =>
             {
                 // Requests give up on Redis after OperationTimeout; these caps only bound how long

@@ -45,6 +45,30 @@ public sealed class TracingTests(TodoSystem system, ITestOutputHelper output)
         Assert.Contains(spans, span => span.Source.Name.Contains("StackExchangeRedis", StringComparison.Ordinal));
     }
 
+    [Fact]
+    public async Task Without_an_exporter_the_redis_client_traces_nothing_even_for_a_listener()
+    {
+        var redisSpans = 0;
+        using var listener = new ActivityListener
+        {
+            ShouldListenTo = source => source.Name.Contains("StackExchangeRedis", StringComparison.Ordinal),
+            Sample = (ref ActivityCreationOptions<ActivityContext> _) => ActivitySamplingResult.AllDataAndRecorded,
+            ActivityStopped = _ => Interlocked.Increment(ref redisSpans),
+        };
+        ActivitySource.AddActivityListener(listener);
+        await using var api = system.StartAnotherApi(new Dictionary<string, string?> { ["OTEL_EXPORTER_OTLP_ENDPOINT"] = "" });
+
+        var todo = await api.Client.CreateTodoAsync();
+        for (var i = 0; i < 5; i++)
+        {
+            (await api.Client.GetAsync($"/todos/{todo.TodoId}")).Dispose();
+        }
+        // The Redis client reports the commands it profiled every 10 s.
+        await Task.Delay(TimeSpan.FromSeconds(11));
+
+        Assert.Equal(0, redisSpans);
+    }
+
     private sealed class Recorder(ConcurrentQueue<Activity> exported) : BaseProcessor<Activity>
     {
         public override void OnEnd(Activity data) => exported.Enqueue(data);
