@@ -59,12 +59,12 @@ internal sealed class CachedResponse(DateTimeOffset created, int statusCode, Key
     }
 
     /// <summary>Reads what <see cref="Serialize"/> wrote; false for anything else (an entry of an older format, say).</summary>
-    public static bool TryDeserialize(byte[] entry, out CachedResponse response)
+    public static bool TryDeserialize(ReadOnlyMemory<byte> entry, out CachedResponse response)
     {
         response = null!;
         try
         {
-            var reader = new Reader(entry);
+            var reader = new Reader(entry.Span);
             if (reader.Byte() != FormatVersion)
             {
                 return false;
@@ -82,7 +82,7 @@ internal sealed class CachedResponse(DateTimeOffset created, int statusCode, Key
                 }
                 headers[i] = new(name, values);
             }
-            response = new CachedResponse(created, statusCode, headers, entry.AsMemory(reader.Position));
+            response = new CachedResponse(created, statusCode, headers, entry[reader.Position..]);
             return true;
         }
         catch (Exception exception) when (exception is ArgumentOutOfRangeException or IndexOutOfRangeException)

@@ -25,10 +25,16 @@ internal sealed class SharedOutputCacheMiddleware(
     private async Task ServeAsync(HttpContext context, OutputCacheKey key)
     {
         var lookup = await store.LookupAsync(key, context.RequestAborted);
-        if (lookup.Entry is { } entry && CachedResponse.TryDeserialize(entry, out var cached))
+        if (lookup.Entry is { } entry)
         {
-            await cached.WriteToAsync(context, clock.GetUtcNow());
-            return;
+            using (entry)
+            {
+                if (CachedResponse.TryDeserialize(entry.Memory[lookup.EntryOffset..], out var cached))
+                {
+                    await cached.WriteToAsync(context, clock.GetUtcNow());
+                    return;
+                }
+            }
         }
         if (lookup.Generation is not { } generation)
         {

@@ -1,3 +1,4 @@
+using System.Buffers.Binary;
 using System.Diagnostics;
 using System.Globalization;
 using System.Net;
@@ -125,9 +126,10 @@ public sealed class CacheBoundTests(TodoSystem system, ITestOutputHelper output)
         var database = server.Multiplexer.GetDatabase();
         var generation = await database.StringGetAsync($"{prefix}{{{TodoCache.ListTag}}}");
         var count = 0;
-        await foreach (var key in server.KeysAsync(pattern: $"{prefix}{{{TodoCache.ListTag}}}/*", pageSize: 1000))
+        await foreach (var key in server.KeysAsync(pattern: $"{prefix}{{{TodoCache.ListTag}}}:*", pageSize: 1000))
         {
-            if (!current || await database.HashGetAsync(key, "g") == generation)
+            // An entry begins with the generation it was stored under, 8 bytes little-endian.
+            if (!current || BinaryPrimitives.ReadInt64LittleEndian((byte[])(await database.StringGetRangeAsync(key, 0, 7))!) == (long)generation)
             {
                 count++;
             }
