@@ -2,7 +2,6 @@ using System.Globalization;
 using System.Text.Json;
 using Microsoft.AspNetCore.Http.HttpResults;
 using Microsoft.EntityFrameworkCore;
-using Npgsql;
 using Todo.Api.Data;
 
 namespace Todo.Api.Todos;
@@ -15,7 +14,7 @@ public static class TodoCommands
     /// gets the first todo back, and the unique key in the database makes a second row impossible.
     /// </summary>
     public static async Task<Results<Created<TodoResponse>, ValidationProblem, ProblemHttpResult>> CreateTodo(
-        TodoRequest request, HttpContext context, TodoDbContext db, TodoCacheEviction cache, TimeProvider clock,
+        TodoRequest request, HttpContext context, TodoDbContext db, ITodoInserter inserter, TimeProvider clock,
         CancellationToken cancellationToken)
     {
         if (!IdempotencyKeys.TryParse(context.Request.Headers[IdempotencyKeys.HeaderName], out var key))
@@ -33,22 +32,14 @@ public static class TodoCommands
 
         var now = clock.GetUtcNow();
         var todo = valid.ToNewItem(Guid.CreateVersion7(now), Timestamps.ToDatabasePrecision(now.UtcDateTime), key);
-        db.Todos.Add(todo);
-        try
+        // Committed, and the list pages evicted, once this returns (TodoGroupCommit); not cancellable past this point.
+        if (await inserter.InsertAsync(todo) is not { } version)
         {
-            await db.SaveChangesAsync(cancellationToken);
-        }
-        catch (DbUpdateException exception) when (exception.InnerException is PostgresException
-        {
-            SqlState: PostgresErrorCodes.UniqueViolation, ConstraintName: TodoItemConfiguration.IdempotencyKeyIndex,
-        })
-        {
-            db.ChangeTracker.Clear();
-            // The row that won the race on the unique key: committed, so it is there to read.
+            // Another create with this key committed first: its todo is there to read.
             var winner = await FindByIdempotencyKeyAsync(db, key!, cancellationToken);
             return Replay(winner!, valid, context.Response);
         }
-        await cache.TodoCreatedAsync();
+        todo.Version = version;
         return Created(todo, context.Response);
     }
 

@@ -1,3 +1,4 @@
+using Todo.Api.Data;
 using System.Text.Json;
 using System.Text.Json.Serialization;
 using Microsoft.AspNetCore.Server.Kestrel.Core;
@@ -21,6 +22,9 @@ public static class TodoServiceExtensions
             builder.Configuration.GetSection("Kestrel:Limits").Bind(kestrel.Limits);
         });
         builder.Services.AddScoped<TodoCacheEviction>();
+        builder.Services.AddSingleton<TodoGroupCommit>();
+        builder.Services.AddSingleton<ITodoInserter>(services => services.GetRequiredService<TodoGroupCommit>());
+        builder.Services.AddHostedService(services => services.GetRequiredService<TodoGroupCommit>());
         builder.Services.AddSingleton<TodoWarmUp.Routes>();
         builder.Services.AddHostedService<TodoWarmUp>();
         return builder;

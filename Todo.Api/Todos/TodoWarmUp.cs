@@ -175,10 +175,17 @@ public sealed partial class TodoWarmUp(
         public List<IEndpointRouteBuilder> Builders { get; } = [];
     }
 
-    /// <summary>The request's services, except that its writes invalidate nothing in the shared cache.</summary>
+    /// <summary>
+    /// The request's services, except that creates go into the warm-up's transaction instead of a batch that commits,
+    /// and writes invalidate nothing in the shared cache.
+    /// </summary>
     private sealed class RolledBackServices(IServiceProvider services) : IServiceProvider
     {
+        private readonly TodoInsert.InTransaction _inserter = new(services.GetRequiredService<TodoDbContext>());
+
         public object? GetService(Type serviceType) =>
-            serviceType == typeof(TodoCacheEviction) ? TodoCacheEviction.None : services.GetService(serviceType);
+            serviceType == typeof(TodoCacheEviction) ? TodoCacheEviction.None
+            : serviceType == typeof(ITodoInserter) ? _inserter
+            : services.GetService(serviceType);
     }
 }
