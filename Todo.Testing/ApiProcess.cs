@@ -96,6 +96,17 @@ public sealed class ApiProcess : IAsyncDisposable
     /// <summary>SIGKILL: no shutdown, no flushing, no goodbye.</summary>
     public void Kill() => _process.Kill();
 
+    /// <summary>SIGTERM, as ECS stops a task, and the exit code once the process has shut down.</summary>
+    public async Task<int> TerminateAsync(TimeSpan timeLimit)
+    {
+        using (var signal = Process.Start("kill", ["-TERM", _process.Id.ToString(CultureInfo.InvariantCulture)]))
+        {
+            await signal.WaitForExitAsync();
+        }
+        await _process.WaitForExitAsync().WaitAsync(timeLimit);
+        return _process.ExitCode;
+    }
+
     public async ValueTask DisposeAsync()
     {
         Client.Dispose();

@@ -16,35 +16,48 @@ namespace Todo.Api.Data;
 /// <remarks>
 /// A caller waits for its batch at most <c>Database:RequestTimeout</c>, like any request on PostgreSQL: on a hung server
 /// the batch itself ends only when Npgsql gives up, and until the handler ends its connection takes no next request.
+/// The writers stop once the host has stopped, after the server has answered its last request.
 /// </remarks>
 public sealed partial class TodoGroupCommit(IServiceScopeFactory scopes, IOptions<TodoDatabaseOptions> options, ILogger<TodoGroupCommit> logger)
-    : BackgroundService, ITodoInserter
+    : IHostedLifecycleService, ITodoInserter
 {
     /// <summary>Rows per statement at most; also bounds the arrays that travel with it.</summary>
-    public const int MaxBatch = 128;
+    private const int MaxBatch = 128;
 
     /// <summary>Batches written at once: one can commit while the next is sent.</summary>
     private const int Writers = 2;
 
-    private readonly Channel<Pending> _queue = Channel.CreateUnbounded<Pending>(new UnboundedChannelOptions { SingleReader = false });
+    private readonly Channel<Pending> _queue = Channel.CreateUnbounded<Pending>();
+    private Task _writers = Task.CompletedTask;
 
     public Task<uint?> InsertAsync(TodoItem todo)
     {
         var pending = new Pending(todo);
         return _queue.Writer.TryWrite(pending)
             ? pending.Outcome.Task.WaitAsync(options.Value.RequestTimeout)
-            : throw new InvalidOperationException("The API is stopping.");
+            : throw new InvalidOperationException("The API has stopped.");
     }
 
-    protected override Task ExecuteAsync(CancellationToken stoppingToken) =>
-        Task.WhenAll(Enumerable.Range(0, Writers).Select(_ => WriteBatchesAsync()));
-
-    public override Task StopAsync(CancellationToken cancellationToken)
+    public Task StartAsync(CancellationToken cancellationToken)
     {
-        // Requests have been answered by now (the server stops first); whatever is queued is still written.
-        _queue.Writer.TryComplete();
-        return base.StopAsync(cancellationToken);
+        _writers = Task.WhenAll(Enumerable.Range(0, Writers).Select(_ => Task.Run(WriteBatchesAsync, CancellationToken.None)));
+        return Task.CompletedTask;
     }
+
+    /// <summary>After every hosted service has stopped, the server included: whatever is queued is still written.</summary>
+    public Task StoppedAsync(CancellationToken cancellationToken)
+    {
+        _queue.Writer.TryComplete();
+        return _writers.WaitAsync(cancellationToken);
+    }
+
+    public Task StartingAsync(CancellationToken cancellationToken) => Task.CompletedTask;
+
+    public Task StartedAsync(CancellationToken cancellationToken) => Task.CompletedTask;
+
+    public Task StoppingAsync(CancellationToken cancellationToken) => Task.CompletedTask;
+
+    public Task StopAsync(CancellationToken cancellationToken) => Task.CompletedTask;
 
     private async Task WriteBatchesAsync()
     {
@@ -65,9 +78,9 @@ public sealed partial class TodoGroupCommit(IServiceScopeFactory scopes, IOption
 
     private async Task WriteAsync(List<Pending> batch)
     {
-        await using var scope = scopes.CreateAsyncScope();
         try
         {
+            await using var scope = scopes.CreateAsyncScope();
             var versions = await InsertAsync(scope, batch);
             if (versions.Count > 0)
             {

@@ -32,7 +32,8 @@ public static class TodoCommands
 
         var now = clock.GetUtcNow();
         var todo = valid.ToNewItem(Guid.CreateVersion7(now), Timestamps.ToDatabasePrecision(now.UtcDateTime), key);
-        // Committed, and the list pages evicted, once this returns (TodoGroupCommit); not cancellable past this point.
+        // Committed, and the list pages evicted, once this returns (TodoGroupCommit). Past the database bound it throws
+        // instead (503), and the create may still commit: a retry with its Idempotency-Key settles it.
         if (await inserter.InsertAsync(todo) is not { } version)
         {
             // Another create with this key committed first: its todo is there to read.

@@ -1,7 +1,7 @@
-using Todo.Api.Data;
 using System.Text.Json;
 using System.Text.Json.Serialization;
 using Microsoft.AspNetCore.Server.Kestrel.Core;
+using Todo.Api.Data;
 
 namespace Todo.Api.Todos;
 

@@ -81,6 +81,51 @@ public sealed class WriteDurabilityTests(TodoSystem system, ITestOutputHelper ou
         Assert.Equal(acknowledged.Count, stored.Count);
     }
 
+    [Fact]
+    public async Task A_stopping_instance_answers_the_creates_it_took_and_stores_every_one_it_acknowledged()
+    {
+        var api = await system.StartApiProcessAsync();
+        var owner = TodoTestData.NewOwner();
+        var acknowledged = new ConcurrentBag<Guid>();
+        var answers = new ConcurrentDictionary<int, int>();
+        var writers = Enumerable.Range(0, 40).Select(writer => Task.Run(async () =>
+        {
+            for (var n = 0; ; n++)
+            {
+                try
+                {
+                    using var request = new HttpRequestMessage(HttpMethod.Post, "/todos")
+                    {
+                        Content = JsonContent.Create(TodoTestData.ValidBody(owner, $"Writer {writer} todo {n}")),
+                    };
+                    request.Headers.Add("Idempotency-Key", $"{owner}-{writer}-{n}");
+                    using var response = await api.Client.SendAsync(request);
+                    answers.AddOrUpdate((int)response.StatusCode, 1, (_, count) => count + 1);
+                    if (response.StatusCode == HttpStatusCode.Created)
+                    {
+                        acknowledged.Add((await response.Content.ReadFromJsonAsync<TodoDto>())!.TodoId);
+                    }
+                }
+                catch (HttpRequestException)
+                {
+                    return; // the instance no longer takes connections
+                }
+            }
+        })).ToList();
+
+        await Task.Delay(TimeSpan.FromSeconds(2));
+        var exitCode = await api.TerminateAsync(TimeSpan.FromSeconds(30));
+        await Task.WhenAll(writers).WaitAsync(TimeSpan.FromSeconds(30));
+        await api.DisposeAsync();
+
+        var stored = await StoredAsync(owner);
+        output.WriteLine($"exit code {exitCode}; answers: {string.Join(", ", answers.Select(pair => $"{pair.Key} × {pair.Value}"))}; {stored.Count} stored.");
+        Assert.Equal(0, exitCode);
+        Assert.Equal([201], answers.Keys);
+        Assert.True(acknowledged.Count > 100, $"only {acknowledged.Count} creates were acknowledged");
+        Assert.All(acknowledged, id => Assert.Contains(id, stored.Values));
+    }
+
     private async Task<Dictionary<string, Guid>> StoredAsync(string owner)
     {
         await using var connection = new NpgsqlConnection(system.TodosConnectionString);
