@@ -11,10 +11,11 @@ namespace Microsoft.Extensions.Hosting;
 public static class RedisOutputCacheExtensions
 {
     /// <summary>
-    /// Output caching on a Redis store shared by every instance of the service: the Aspire Redis client (tracing when telemetry is exported,
-    /// configuration section <c>Aspire:StackExchange:Redis</c>) feeds a <see cref="SharedOutputCacheStore"/>, which never
-    /// stores what a write already made stale and never lets Redis fail or stall a request. Endpoints opt in with
-    /// <c>CacheSharedOutput</c>; configuration section <c>OutputCache</c> sets <see cref="OutputCacheStoreOptions"/>.
+    /// Output caching on a Redis store shared by every instance of the service: the Aspire Redis client (traced when
+    /// telemetry is exported; configuration section <c>Aspire:StackExchange:Redis</c>) feeds a
+    /// <see cref="SharedOutputCacheStore"/>, which never stores what a write already made stale and never lets Redis fail
+    /// or stall a request. Endpoints opt in with <c>CacheSharedOutput</c>; configuration section <c>OutputCache</c> sets
+    /// <see cref="OutputCacheStoreOptions"/>.
     /// </summary>
     public static TBuilder AddRedisOutputCache<TBuilder>(this TBuilder builder, string connectionName) where TBuilder : IHostApplicationBuilder
     {
