@@ -9,14 +9,16 @@ namespace Todo.Api.Data;
 
 /// <summary>
 /// Group commit for creates: the creates that arrive while a batch is being written wait together and go as the next
-/// batch, one statement and one commit for all of them, then one eviction of the list pages, and only then is each
-/// caller answered (so a 201 still means committed and the lists already show it). Nothing waits on purpose: alone, a
-/// create is a batch of one. A row that PostgreSQL refuses fails alone: the batch is written again row by row.
+/// batch, one statement and one commit for all of them, then one eviction of the list pages, and each caller is
+/// answered only once both are done (so a 201 still means committed and the lists already show it). Nothing waits on
+/// purpose: alone, a create is a batch of one. A row that PostgreSQL refuses fails alone: the batch is written again
+/// row by row.
 /// </summary>
 /// <remarks>
-/// A caller waits for its batch at most <c>Database:RequestTimeout</c>, like any request on PostgreSQL: on a hung server
-/// the batch itself ends only when Npgsql gives up, and until the handler ends its connection takes no next request.
-/// The writers stop once the host has stopped, after the server has answered its last request.
+/// A caller waits for its batch no longer than a command may take (the connection string's <c>Command Timeout</c>, at
+/// most <c>Database:RequestTimeout</c>), and fails as a command would: on a hung server the batch itself ends only when
+/// Npgsql gives up, and each caller's timeout is what tells the database circuit, before the requests queued behind
+/// them get their turn. The writers stop once the host has stopped, after the server has answered its last request.
 /// </remarks>
 public sealed partial class TodoGroupCommit(IServiceScopeFactory scopes, IOptions<TodoDatabaseOptions> options, ILogger<TodoGroupCommit> logger)
     : IHostedLifecycleService, ITodoInserter
@@ -29,19 +31,32 @@ public sealed partial class TodoGroupCommit(IServiceScopeFactory scopes, IOption
 
     private readonly Channel<Pending> _queue = Channel.CreateUnbounded<Pending>();
     private Task _writers = Task.CompletedTask;
+    private TimeSpan _wait = options.Value.RequestTimeout;
 
-    public Task<uint?> InsertAsync(TodoItem todo)
+    public async Task<uint?> InsertAsync(TodoItem todo)
     {
         var pending = new Pending(todo);
-        return _queue.Writer.TryWrite(pending)
-            ? pending.Outcome.Task.WaitAsync(options.Value.RequestTimeout)
-            : throw new InvalidOperationException("The API has stopped.");
+        if (!_queue.Writer.TryWrite(pending))
+        {
+            throw new InvalidOperationException("The API has stopped.");
+        }
+        var (version, evicted) = await pending.Outcome.Task.WaitAsync(_wait);
+        // Bounded by the cache's own time limit, and never a failure: the create is committed either way.
+        await evicted;
+        return version;
     }
 
-    public Task StartAsync(CancellationToken cancellationToken)
+    public async Task StartAsync(CancellationToken cancellationToken)
     {
+        await using (var scope = scopes.CreateAsyncScope())
+        {
+            var commandTimeout = new NpgsqlConnectionStringBuilder(scope.ServiceProvider.GetRequiredService<TodoDbContext>().Database.GetConnectionString()).CommandTimeout;
+            if (commandTimeout > 0 && TimeSpan.FromSeconds(commandTimeout) < _wait)
+            {
+                _wait = TimeSpan.FromSeconds(commandTimeout);
+            }
+        }
         _writers = Task.WhenAll(Enumerable.Range(0, Writers).Select(_ => Task.Run(WriteBatchesAsync, CancellationToken.None)));
-        return Task.CompletedTask;
     }
 
     /// <summary>After every hosted service has stopped, the server included: whatever is queued is still written.</summary>
@@ -82,13 +97,11 @@ public sealed partial class TodoGroupCommit(IServiceScopeFactory scopes, IOption
         {
             await using var scope = scopes.CreateAsyncScope();
             var versions = await InsertAsync(scope, batch);
-            if (versions.Count > 0)
-            {
-                await scope.ServiceProvider.GetRequiredService<TodoCacheEviction>().TodoCreatedAsync();
-            }
+            // The callers wait for the eviction, the writer does not: a slow Redis must not hold back the next commit.
+            var evicted = versions.Count > 0 ? scope.ServiceProvider.GetRequiredService<TodoCacheEviction>().TodoCreatedAsync() : Task.CompletedTask;
             foreach (var pending in batch)
             {
-                pending.Outcome.TrySetResult(versions.TryGetValue(pending.Todo.Id, out var version) ? version : null);
+                pending.Outcome.TrySetResult((versions.TryGetValue(pending.Todo.Id, out var version) ? version : null, evicted));
             }
         }
         catch (PostgresException refused) when (batch.Count > 1 && IsAboutTheData(refused))
@@ -128,7 +141,8 @@ public sealed partial class TodoGroupCommit(IServiceScopeFactory scopes, IOption
 
     private sealed record Pending(TodoItem Todo)
     {
-        public TaskCompletionSource<uint?> Outcome { get; } = new(TaskCreationOptions.RunContinuationsAsynchronously);
+        /// <summary>The row version (null when the key was taken) once committed, and the eviction of the list pages.</summary>
+        public TaskCompletionSource<(uint? Version, Task Evicted)> Outcome { get; } = new(TaskCreationOptions.RunContinuationsAsynchronously);
     }
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "PostgreSQL refused a batch of {Count} todos ({SqlState}); writing them one by one.")]

@@ -26,7 +26,7 @@ public sealed class GroupCommitTests(TodoSystem system)
         {
             // Inserts wait behind this lock: the first creates hold every batch writer, and the refused create queues
             // among others, so that they all go as one batch when the lock goes.
-            var locked = await database.BeginTransactionAsync();
+            await using var locked = await database.BeginTransactionAsync();
             await ExecuteAsync(database, "LOCK TABLE todos IN SHARE MODE");
             Task<HttpResponseMessage> Create(int i) => api.Client.PostAsJsonAsync("/todos", TodoTestData.ValidBody(owner, $"Batch {i}"));
             var good = Enumerable.Range(0, 10).Select(Create).ToList();
@@ -50,7 +50,8 @@ public sealed class GroupCommitTests(TodoSystem system)
                 Assert.Equal(HttpStatusCode.OK, read.StatusCode);
                 response.Dispose();
             }
-            Assert.Contains(logs, line => line.Contains("refused a batch of", StringComparison.Ordinal) && !line.Contains("batch of 1 ", StringComparison.Ordinal));
+            // Only a batch of more than one is written again row by row, and says so.
+            Assert.Contains(logs, line => line.Contains("refused a batch of", StringComparison.Ordinal));
         }
         finally
         {
