@@ -91,7 +91,7 @@ public sealed class WriteDurabilityTests(TodoSystem system, ITestOutputHelper ou
     [Fact]
     public async Task A_stopping_instance_answers_the_creates_it_took_and_stores_every_one_it_acknowledged()
     {
-        var api = await system.StartApiProcessAsync();
+        await using var api = await system.StartApiProcessAsync();
         var owner = TodoTestData.NewOwner();
         var acknowledged = new ConcurrentBag<Guid>();
         var answers = new ConcurrentDictionary<int, int>();
@@ -123,7 +123,6 @@ public sealed class WriteDurabilityTests(TodoSystem system, ITestOutputHelper ou
         await Task.Delay(TimeSpan.FromSeconds(2));
         var exitCode = await api.TerminateAsync(TimeSpan.FromSeconds(30));
         await Task.WhenAll(writers).WaitAsync(TimeSpan.FromSeconds(30));
-        await api.DisposeAsync();
 
         var stored = await StoredAsync(owner);
         output.WriteLine($"exit code {exitCode}; answers: {string.Join(", ", answers.Select(pair => $"{pair.Key} × {pair.Value}"))}; {stored.Count} stored.");
