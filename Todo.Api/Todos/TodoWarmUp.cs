@@ -63,15 +63,16 @@ public sealed partial class TodoWarmUp(
            select (endpoint, method),
     ];
 
-    private async Task WithinTimeLimitAsync(string part, Func<CancellationToken, Task> warmUp)
+    private async Task WithinTimeLimitAsync(string part, Func<List<(RouteEndpoint Endpoint, string Method)>, CancellationToken, Task> warmUp)
     {
+        var endpoints = WarmedEndpoints();
         using var timeout = CancellationTokenSource.CreateLinkedTokenSource(lifetime.ApplicationStopping);
         timeout.CancelAfter(s_timeLimit);
         var started = Stopwatch.GetTimestamp();
         try
         {
-            await warmUp(timeout.Token);
-            LogWarmedUp(part, WarmedEndpoints().Count, Stopwatch.GetElapsedTime(started).TotalMilliseconds);
+            await warmUp(endpoints, timeout.Token);
+            LogWarmedUp(part, endpoints.Count, Stopwatch.GetElapsedTime(started).TotalMilliseconds);
         }
         catch (Exception exception)
         {
@@ -80,7 +81,7 @@ public sealed partial class TodoWarmUp(
         }
     }
 
-    private async Task RunEveryEndpointAsync(CancellationToken cancellationToken)
+    private async Task RunEveryEndpointAsync(List<(RouteEndpoint Endpoint, string Method)> endpoints, CancellationToken cancellationToken)
     {
         await using var scope = services.CreateAsyncScope();
         await using var transaction = await scope.ServiceProvider.GetRequiredService<TodoDbContext>().Database.BeginTransactionAsync(cancellationToken);
@@ -88,7 +89,7 @@ public sealed partial class TodoWarmUp(
         var requestServices = new RolledBackServices(scope.ServiceProvider);
 
         var id = Guid.Empty.ToString();
-        foreach (var (endpoint, method) in WarmedEndpoints())
+        foreach (var (endpoint, method) in endpoints)
         {
             var parameters = endpoint.RoutePattern.Parameters;
             // A collection is read as is and filtered by every query parameter; an item by the todo created first.
@@ -108,7 +109,7 @@ public sealed partial class TodoWarmUp(
         await transaction.RollbackAsync(cancellationToken);
     }
 
-    private async Task RequestEveryRouteAsync(CancellationToken cancellationToken)
+    private async Task RequestEveryRouteAsync(List<(RouteEndpoint Endpoint, string Method)> endpoints, CancellationToken cancellationToken)
     {
         var listening = server.Features.Get<IServerAddressesFeature>()?.Addresses.Select(address => new Uri(address))
             .FirstOrDefault(address => address.Scheme == Uri.UriSchemeHttp);
@@ -118,7 +119,7 @@ public sealed partial class TodoWarmUp(
         }
         using var client = new HttpClient { BaseAddress = new UriBuilder(listening) { Host = "localhost" }.Uri };
         var missing = Guid.CreateVersion7().ToString();
-        foreach (var (endpoint, method) in WarmedEndpoints())
+        foreach (var (endpoint, method) in endpoints)
         {
             // Nothing changes: an item that does not exist, or a body that is refused.
             var path = Path(endpoint.RoutePattern, missing);
