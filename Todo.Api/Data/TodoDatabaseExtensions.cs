@@ -58,6 +58,10 @@ public static partial class TodoDatabaseExtensions
             var target = new Npgsql.NpgsqlConnectionStringBuilder(database.GetConnectionString());
             try
             {
+                if (await AppliedMigrations.AreCompleteAsync(database, stopping))
+                {
+                    return true;
+                }
                 database.SetCommandTimeout(MigrationCommandTimeout);
                 await using var migrationLock = await MigrationLock.AcquireAsync(database.GetConnectionString()!, stopping);
                 await database.MigrateAsync(stopping);

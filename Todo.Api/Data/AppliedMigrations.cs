@@ -1,0 +1,41 @@
+using Microsoft.EntityFrameworkCore;
+using Microsoft.EntityFrameworkCore.Infrastructure;
+using Microsoft.EntityFrameworkCore.Migrations;
+using Npgsql;
+
+namespace Todo.Api.Data;
+
+/// <summary>
+/// Whether the database already has every migration this build knows, in one query and without a lock. EF Core's
+/// migrator costs a fifth of a start when there is nothing to do: it builds the design-time model to look for model
+/// changes, creates and locks its history table, and reads that table twice.
+/// </summary>
+public static class AppliedMigrations
+{
+    public static async Task<bool> AreCompleteAsync(DatabaseFacade database, CancellationToken cancellationToken)
+    {
+        var known = database.GetMigrations().ToList();
+        var history = RelationalOptionsExtension.Extract(database.GetService<IDbContextOptions>());
+        var table = new[] { history.MigrationsHistoryTableSchema, history.MigrationsHistoryTableName ?? HistoryRepository.DefaultTableName };
+
+        var connection = (NpgsqlConnection)database.GetDbConnection();
+        await using var command = new NpgsqlCommand(
+            $"SELECT count(*) FROM {string.Join('.', table.OfType<string>().Select(name => $"\"{name}\""))} WHERE \"MigrationId\" = ANY($1)", connection)
+        {
+            Parameters = { new() { Value = known.ToArray() } },
+        };
+        try
+        {
+            await database.OpenConnectionAsync(cancellationToken);
+            return (long)(await command.ExecuteScalarAsync(cancellationToken))! == known.Count;
+        }
+        catch (PostgresException exception) when (exception.SqlState is PostgresErrorCodes.UndefinedTable or PostgresErrorCodes.InvalidCatalogName)
+        {
+            return false;
+        }
+        finally
+        {
+            await database.CloseConnectionAsync();
+        }
+    }
+}
