@@ -33,7 +33,7 @@ public sealed class ApiProcess : IAsyncDisposable
     /// <summary>What the process has printed so far, standard output and error.</summary>
     public IReadOnlyCollection<string> Output => _output;
 
-    /// <summary>From starting the process to its first 200 on <c>GET /</c>.</summary>
+    /// <summary>From starting the process to its first 200 on the path it was probed at (<c>GET /</c> unless told).</summary>
     public TimeSpan StartupTime { get; }
 
     /// <summary>The most memory the process has held (VmHWM), in MiB.</summary>
@@ -46,11 +46,15 @@ public sealed class ApiProcess : IAsyncDisposable
         File.ReadLines($"/proc/{_process.Id}/status").First(line => line.StartsWith(field, StringComparison.Ordinal))
             .Split(' ', StringSplitOptions.RemoveEmptyEntries)[1], CultureInfo.InvariantCulture) / 1024;
 
-    /// <summary>Starts <paramref name="apiDll"/> with <paramref name="settings"/> as environment, behind <paramref name="launcher"/> if given (<c>taskset -c 0</c>, say).</summary>
-    public static async Task<ApiProcess> StartAsync(string apiDll, IReadOnlyDictionary<string, string> settings, IReadOnlyList<string>? launcher = null)
+    /// <summary>
+    /// Starts <paramref name="apiDll"/> with <paramref name="settings"/> as environment, behind <paramref name="launcher"/>
+    /// if given (<c>taskset -c 0</c>, say), and returns once <paramref name="probePath"/> answers 200.
+    /// </summary>
+    public static async Task<ApiProcess> StartAsync(
+        string apiDll, IReadOnlyDictionary<string, string> settings, IReadOnlyList<string>? launcher = null, string probePath = "/")
     {
         var baseAddress = new Uri($"http://127.0.0.1:{FreePort.OnLoopback()}");
-        string[] command = [.. launcher ?? [], "dotnet", apiDll];
+        string[] command = [.. launcher ?? [], .. Command(apiDll)];
         var startInfo = new ProcessStartInfo(command[0], command[1..])
         {
             WorkingDirectory = Path.GetDirectoryName(apiDll)!,
@@ -77,7 +81,7 @@ public sealed class ApiProcess : IAsyncDisposable
         {
             try
             {
-                using var response = await probe.GetAsync(baseAddress);
+                using var response = await probe.GetAsync(new Uri(baseAddress, probePath));
                 if (response.StatusCode == HttpStatusCode.OK)
                 {
                     return new ApiProcess(process, output, baseAddress, clock.Elapsed);
@@ -90,8 +94,15 @@ public sealed class ApiProcess : IAsyncDisposable
         }
 
         process.Kill(entireProcessTree: true);
-        throw new InvalidOperationException($"The API did not answer GET / (exited: {process.HasExited}).");
+        throw new InvalidOperationException($"The API did not answer GET {probePath} (exited: {process.HasExited}).");
     }
+
+    /// <summary>
+    /// A self-contained publish carries its runtime: it starts through its own executable, as in its container. A build
+    /// runs on the installed runtime, through <c>dotnet</c>.
+    /// </summary>
+    private static string[] Command(string apiDll) =>
+        File.Exists(Path.Combine(Path.GetDirectoryName(apiDll)!, "libcoreclr.so")) ? [Path.ChangeExtension(apiDll, null)] : ["dotnet", apiDll];
 
     /// <summary>SIGKILL: no shutdown, no flushing, no goodbye.</summary>
     public void Kill() => _process.Kill();

@@ -3,8 +3,8 @@ using System.Globalization;
 namespace Todo.Bench;
 
 /// <summary>How long and how hard each measurement runs; <c>--smoke</c> makes a few-second run that only proves the harness works.</summary>
-public sealed record BenchOptions(TimeSpan Duration, TimeSpan WarmUp, int Connections, int LargeTableRows, bool Smoke, string ResultsDirectory,
-    IReadOnlyDictionary<string, string> ApiSettings)
+public sealed record BenchOptions(TimeSpan Duration, TimeSpan WarmUp, TimeSpan Sustained, int Connections, int LargeTableRows, bool Smoke,
+    string ResultsDirectory, IReadOnlyDictionary<string, string> ApiSettings)
 {
     public static BenchOptions Parse(string[] args, string repositoryRoot)
     {
@@ -15,6 +15,8 @@ public sealed record BenchOptions(TimeSpan Duration, TimeSpan WarmUp, int Connec
             Duration: Seconds("--duration", 10, 1),
             // Long enough for tiered compilation to finish optimizing the hot paths on one busy core.
             WarmUp: Seconds("--warmup", 10, 1),
+            // The mixed load under which memory must level off.
+            Sustained: Seconds("--sustained", 120, 4),
             Connections: 64,
             LargeTableRows: Value(args, "--large-rows") is { } rows ? int.Parse(rows, CultureInfo.InvariantCulture) : smoke ? 20_000 : 1_000_000,
             Smoke: smoke,

@@ -22,9 +22,10 @@ await using (var servers = await TodoServers.StartAsync("postgres", "todos", "ca
 
     var smallIds = await WriteIdsAsync("small", await seeder.AddAsync(100, "bench-small@example.com"));
     var mixedIds = "";
-    await using (var api = await StartApiAsync(outputCaching: true))
+    await using (var api = await StartApiAsync(outputCaching: true, probePath: "/todos?limit=1"))
     {
         report.StartupMs = api.StartupTime.TotalMilliseconds;
+        report.FirstBurst = await FirstBurst.SendAsync(api.BaseAddress, 60);
         await MeasureAsync(api, "root", "GET / (the server's ceiling)", Scripts.Get("/"));
         await MeasureAsync(api, "item-cached", "GET /todos/{id}, 100 todos, cached", Scripts.GetRandomTodo(smallIds));
         await MeasureAsync(api, "list-cached", "GET /todos?limit=100, cached", Scripts.Get("/todos?limit=100"));
@@ -35,9 +36,28 @@ await using (var servers = await TodoServers.StartAsync("postgres", "todos", "ca
     }
 
     // Entries that live a second, 10,000 todos read in turn: every read is a lookup that misses, a query and a store.
-    await using (var api = await StartApiAsync(outputCaching: true, ("OutputCache:EntryLifetime", "00:00:01")))
+    await using (var api = await StartApiAsync(outputCaching: true, settings: [("OutputCache:EntryLifetime", "00:00:01")]))
     {
         await MeasureAsync(api, "item-miss", "GET /todos/{id}, 10,000 todos in turn, entries live 1 s (every read misses)", Scripts.GetEachTodoInTurn(mixedIds));
+    }
+
+    // A new instance under creates, filtered lists and GET /: first for as long as it takes memory to level off, then
+    // inside the memory of the smallest Fargate task.
+    const string mixedOwner = "bench-sustained@example.com";
+    await using (var api = await StartApiAsync(outputCaching: true))
+    {
+        report.Sustained = await MemoryTimeline.MeasureAsync(api,
+            () => wrk.SustainAsync(api.BaseAddress, "sustained", Scripts.CreatesListsAndRoot(mixedOwner), options.Sustained));
+        report.PeakRssMB["sustained API"] = report.Sustained.PeakRssMB;
+    }
+    using (var taskMemory = MemoryLimit.TryCreate("todo-bench", 512))
+    {
+        if (taskMemory is not null)
+        {
+            await using var api = await StartApiAsync(outputCaching: true, launcher: taskMemory.Launcher(Cores.Launcher(0)));
+            report.TaskSized = (taskMemory.MiB, await MemoryTimeline.MeasureAsync(api,
+                () => wrk.SustainAsync(api.BaseAddress, "task-sized", Scripts.CreatesListsAndRoot(mixedOwner), options.Sustained / 4)));
+        }
     }
 
     await using (var api = await StartApiAsync(outputCaching: false))
@@ -63,7 +83,7 @@ await using (var servers = await TodoServers.StartAsync("postgres", "todos", "ca
     async Task MeasureAsync(ApiProcess api, string name, string description, string script) =>
         report.Add(name, description, await wrk.RunAsync(api.BaseAddress, name, script), PeakRssMB(api));
 
-    Task<ApiProcess> StartApiAsync(bool outputCaching, params (string Key, string Value)[] settings)
+    Task<ApiProcess> StartApiAsync(bool outputCaching, IReadOnlyList<string>? launcher = null, string probePath = "/", (string Key, string Value)[]? settings = null)
     {
         var all = new Dictionary<string, string>(options.ApiSettings)
         {
@@ -71,11 +91,11 @@ await using (var servers = await TodoServers.StartAsync("postgres", "todos", "ca
             ["ConnectionStrings:cache"] = cache,
             ["OutputCache:Enabled"] = outputCaching ? "true" : "false",
         };
-        foreach (var (key, value) in settings)
+        foreach (var (key, value) in settings ?? [])
         {
             all[key] = value;
         }
-        return ApiProcess.StartAsync(apiDll, all, Cores.Launcher(0));
+        return ApiProcess.StartAsync(apiDll, all, launcher ?? Cores.Launcher(0), probePath);
     }
 }
 

@@ -16,6 +16,9 @@ public sealed class Report(int connections)
     public List<Measurement> Measurements { get; } = [];
     public Dictionary<string, double> PeakRssMB { get; } = [];
     public double StartupMs { get; set; }
+    public FirstBurst? FirstBurst { get; set; }
+    public MemoryTimeline? Sustained { get; set; }
+    public (int LimitMiB, MemoryTimeline Timeline)? TaskSized { get; set; }
     public string Machine { get; } = DescribeMachine();
     public DateTimeOffset Date { get; } = DateTimeOffset.UtcNow;
 
@@ -34,13 +37,20 @@ public sealed class Report(int connections)
         [
             new("cached GET /todos/{id} ≥ 50 % of GET /", Percent("item-cached"), Share("item-cached") >= 0.5),
             new("cached GET /todos/{id} p99 ≤ 10 ms", $"{item.P99Ms:N2} ms", item.P99Ms <= 10),
-            new("cached GET /todos?limit=100 ≥ 25 %", Percent("list-cached"), Share("list-cached") >= 0.25),
+            new("cached GET /todos?limit=100 ≥ 45 % (what it was before reads were checked against writes)", Percent("list-cached"), Share("list-cached") >= 0.45),
             new("uncached GET /todos/{id} ≥ 20 %", Percent("item-uncached"), Share("item-uncached") >= 0.2),
-            new("POST /todos ≥ 10 %", Percent("create"), Share("create") >= 0.1),
-            new("0 errors in every run", Measurements.Sum(measurement => measurement.Result.Errors).ToString(CultureInfo.InvariantCulture),
-                Measurements.All(measurement => measurement.Result.Errors == 0)),
+            new("POST /todos ≥ 25 %", Percent("create"), Share("create") >= 0.25),
+            new("0 errors in every run", Runs().Sum(run => run.Errors).ToString(CultureInfo.InvariantCulture), Runs().All(run => run.Errors == 0)),
             new("API peak RSS ≤ 150 MB", $"{peak:N0} MB", peak <= 150),
-            new("start-up to first 200 ≤ 1 s", $"{StartupMs:N0} ms", StartupMs <= 1000),
+            new("start-up to the first 200 on a todo route ≤ 1 s", $"{StartupMs:N0} ms", StartupMs <= 1000),
+            new("60 creates right after start: all created, the slowest ≤ 1.5 s",
+                FirstBurst is { } burst ? $"{burst.Created} of {burst.Requests}, slowest {burst.SlowestMs:N0} ms" : "not run",
+                FirstBurst is { } met && met.Created == met.Requests && met.SlowestMs <= 1500),
+            new("RSS levels off under mixed load (second half ≤ 5 % above the first half's peak)",
+                Sustained is { } sustained ? $"{Quarters(sustained)} MB" : "not run", Sustained?.LevelsOff == true),
+            new("in a 512 MiB task: mixed load with 0 errors",
+                TaskSized is var (limit, timeline) ? $"{timeline.Load.Errors} errors, peak RSS {timeline.PeakRssMB:N0} MB of {limit * 1.048576:N0}" : "no memory cgroup here",
+                TaskSized is { Timeline.Load.Errors: 0 }),
             PageTarget("first"),
             PageTarget("deep"),
         ];
@@ -64,6 +74,9 @@ public sealed class Report(int connections)
             date = Date,
             machine = Machine,
             startupMs = StartupMs,
+            firstBurst = FirstBurst,
+            sustained = Sustained,
+            taskSized = TaskSized is var (limitMiB, timeline) ? new { limitMiB, timeline } : null,
             peakRssMB = PeakRssMB,
             measurements = Measurements.Select(measurement => new
             {
@@ -94,7 +107,22 @@ public sealed class Report(int connections)
                 $"| {name} | {description} | {result.RequestsPerSecond:N0} | {RatioToRoot(measurement):N2} | {result.P50Ms:N2} | {result.P90Ms:N2} | {result.P99Ms:N2} | {result.MaxMs:N1} | {result.Errors} | {peakRss:N0} |");
         }
         text.AppendLine();
-        text.AppendLine(CultureInfo.InvariantCulture, $"Start-up to the first 200 (migrations applied): {StartupMs:N0} ms. Peak RSS (the last column: each API's peak so far): {string.Join(", ", PeakRssMB.Select(peak => $"{peak.Key} {peak.Value:N0} MB"))}.");
+        text.AppendLine(CultureInfo.InvariantCulture, $"Start-up to the first 200 on `GET /todos?limit=1` (migrations applied): {StartupMs:N0} ms. Peak RSS (the last column: each API's peak so far): {string.Join(", ", PeakRssMB.Select(peak => $"{peak.Key} {peak.Value:N0} MB"))}.");
+        if (FirstBurst is { } burst)
+        {
+            text.AppendLine();
+            text.AppendLine(CultureInfo.InvariantCulture, $"First burst: {burst.Requests} creates at once as soon as the todo route answered; {burst.Created} created, the slowest in {burst.SlowestMs:N0} ms.");
+        }
+        if (Sustained is { } sustained)
+        {
+            text.AppendLine();
+            text.AppendLine(CultureInfo.InvariantCulture, $"Mixed load on a new instance (60 % `GET /`, 20 % creates, 20 % filtered lists) for {sustained.RssMB.Count} s: {sustained.Load.RequestsPerSecond:N0} req/s, {sustained.Load.Errors} errors; RSS at the start and each quarter {Quarters(sustained)} MB, peak {sustained.PeakRssMB:N0} MB.");
+        }
+        if (TaskSized is var (limit, timeline))
+        {
+            text.AppendLine();
+            text.AppendLine(CultureInfo.InvariantCulture, $"The same load inside a {limit} MiB memory cgroup (a Fargate task's memory) for {timeline.RssMB.Count} s: {timeline.Load.RequestsPerSecond:N0} req/s, {timeline.Load.Errors} errors, peak RSS {timeline.PeakRssMB:N0} MB.");
+        }
         text.AppendLine();
         text.AppendLine("| target | measured | met |");
         text.AppendLine("|---|---|---|");
@@ -104,6 +132,12 @@ public sealed class Report(int connections)
         }
         return text.ToString();
     }
+
+    private IEnumerable<WrkResult> Runs() =>
+        Measurements.Select(measurement => measurement.Result).Concat(new[] { Sustained?.Load, TaskSized?.Timeline.Load }.OfType<WrkResult>());
+
+    private static string Quarters(MemoryTimeline timeline) =>
+        string.Join(" → ", Enumerable.Range(0, 5).Select(quarter => timeline.RssMB[Math.Min(quarter * timeline.RssMB.Count / 4, timeline.RssMB.Count - 1)].ToString("N0", CultureInfo.InvariantCulture)));
 
     /// <summary>Throughput as a share of <c>GET /</c> in the same run.</summary>
     private double RatioToRoot(Measurement measurement) =>

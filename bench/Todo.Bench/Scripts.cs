@@ -40,6 +40,21 @@ public static class Scripts
         end
         """;
 
+    /// <summary>60 % <c>GET /</c>, 20 % creates, 20 % lists filtered by status and owner: the load under which memory must level off.</summary>
+    public static string CreatesListsAndRoot(string owner) => $$"""
+        local statuses = { "pending", "in_progress", "done" }
+        request = function()
+          local roll = math.random(10)
+          if roll <= 2 then
+            return wrk.format("POST", "/todos", { ["Content-Type"] = "application/json" },
+              '{"title":"Benchmark","description":"Created under mixed load","dueDate":"2030-01-01","userEmail":"{{owner}}"}')
+          elseif roll <= 4 then
+            return wrk.format("GET", "/todos?status=" .. statuses[math.random(3)] .. "&userEmail={{Uri.EscapeDataString(owner)}}&limit=20")
+          end
+          return wrk.format("GET", "/")
+        end
+        """;
+
     private static string ReadIds(string idsFile) => $$"""
         local ids = {}
         for line in io.lines("{{idsFile}}") do ids[#ids + 1] = line end

@@ -25,11 +25,24 @@ public sealed class Wrk(BenchOptions options, string workDirectory)
 
     public async Task<WrkResult> RunAsync(Uri baseAddress, string name, string scenarioScript)
     {
+        var script = await WriteScriptAsync(name, scenarioScript);
+        await RunOnceAsync(baseAddress, script, options.WarmUp);
+        return Print(name, await RunOnceAsync(baseAddress, script, options.Duration));
+    }
+
+    /// <summary>One run of <paramref name="duration"/> without a warm-up: what a new instance goes through.</summary>
+    public async Task<WrkResult> SustainAsync(Uri baseAddress, string name, string scenarioScript, TimeSpan duration) =>
+        Print(name, await RunOnceAsync(baseAddress, await WriteScriptAsync(name, scenarioScript), duration));
+
+    private async Task<string> WriteScriptAsync(string name, string scenarioScript)
+    {
         var script = Path.Combine(workDirectory, $"{name}.lua");
         await File.WriteAllTextAsync(script, scenarioScript + ReportScript);
+        return script;
+    }
 
-        await RunOnceAsync(baseAddress, script, options.WarmUp);
-        var result = await RunOnceAsync(baseAddress, script, options.Duration);
+    private static WrkResult Print(string name, WrkResult result)
+    {
         Console.WriteLine($"  {name,-34} {result.RequestsPerSecond,10:N0} req/s   p50 {result.P50Ms,7:N2} ms   p99 {result.P99Ms,7:N2} ms   errors {result.Errors}");
         return result;
     }
