@@ -16,17 +16,17 @@ public sealed class OutputCacheMetrics
     public OutputCacheMetrics(IMeterFactory meterFactory)
     {
         var meter = meterFactory.Create(MeterName);
-        _hits = meter.CreateCounter<long>("todo.output_cache.hits", "{lookup}", "Lookups answered from the shared store.");
-        _misses = meter.CreateCounter<long>("todo.output_cache.misses", "{lookup}", "Lookups the shared store had no entry for.");
+        _hits = meter.CreateCounter<long>("todo.output_cache.hits", "{request}", "Requests answered from the shared store.");
+        _misses = meter.CreateCounter<long>("todo.output_cache.misses", "{request}", "Requests the shared store had no entry for.");
         _failures = meter.CreateCounter<long>("todo.output_cache.failures", "{operation}", "Store operations that failed or timed out.");
         _skipped = meter.CreateCounter<long>("todo.output_cache.skipped", "{operation}", "Store operations not attempted while the circuit was open.");
         _storesRefused = meter.CreateCounter<long>("todo.output_cache.stores_refused", "{entry}",
             "Responses not stored: a write invalidated their tag while they were computed (stale), or the tag holds its maximum (full).");
     }
 
-    public void Hit() => _hits.Add(1);
+    public void Hit(int requests) => _hits.Add(requests);
 
-    public void Miss() => _misses.Add(1);
+    public void Miss(int requests) => _misses.Add(requests);
 
     public void Failure(string operation) => _failures.Add(1, new KeyValuePair<string, object?>("operation", operation));
 

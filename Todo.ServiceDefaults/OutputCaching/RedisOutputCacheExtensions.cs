@@ -60,6 +60,7 @@ public static class RedisOutputCacheExtensions
             .ValidateOnStart();
 
         builder.Services.AddSingleton<SharedOutputCacheStore>();
+        builder.Services.AddSingleton<LookupFlights>();
         builder.Services.AddHostedService<FailedInvalidationRetry>();
         builder.Services.AddSingleton<OutputCacheMetrics>();
         builder.Services.ConfigureOpenTelemetryMeterProvider(metrics => metrics.AddMeter(OutputCacheMetrics.MeterName));

@@ -7,11 +7,11 @@ namespace Todo.ServiceDefaults.OutputCaching;
 
 /// <summary>
 /// Serves <c>GET</c>s of endpoints marked with <see cref="SharedOutputCacheMetadata"/> from the shared store, and stores
-/// the <c>200</c> responses it had to compute. Every request makes its own lookup: a request is never joined to another's
-/// lookup or computation, which may have begun before a write the client already saw acknowledged.
+/// the <c>200</c> responses it had to compute. A request shares a lookup only with requests that arrived before it began
+/// (<see cref="LookupFlights"/>), and never shares a computation.
 /// </summary>
 internal sealed class SharedOutputCacheMiddleware(
-    RequestDelegate next, SharedOutputCacheStore store, IOptions<OutputCacheStoreOptions> options, TimeProvider clock)
+    RequestDelegate next, LookupFlights lookups, SharedOutputCacheStore store, IOptions<OutputCacheStoreOptions> options, TimeProvider clock)
 {
     private readonly long _maximumBodySize = options.Value.MaximumBodySize;
 
@@ -24,12 +24,12 @@ internal sealed class SharedOutputCacheMiddleware(
 
     private async Task ServeAsync(HttpContext context, OutputCacheKey key)
     {
-        var lookup = await store.LookupAsync(key, context.RequestAborted);
+        var lookup = await lookups.LookupAsync(key);
         if (lookup.Entry is { } entry)
         {
             using (entry)
             {
-                if (CachedResponse.TryDeserialize(entry.Memory[lookup.EntryOffset..], out var cached))
+                if (CachedResponse.TryDeserialize(entry.Memory, out var cached))
                 {
                     await cached.WriteToAsync(context, clock.GetUtcNow());
                     return;

@@ -110,22 +110,11 @@ public sealed partial class SharedOutputCacheStore
         return true;
     }
 
-    internal async Task<OutputCacheLookup> LookupAsync(OutputCacheKey key, CancellationToken cancellationToken)
+    /// <summary>The entry or the generation of <paramref name="key"/>; <see cref="OutputCacheLookup.Unavailable"/>, never an exception, when Redis cannot say.</summary>
+    internal async Task<OutputCacheLookup> LookupAsync(OutputCacheKey key)
     {
-        var (succeeded, lookup) = await TryAsync("lookup", () => _redis.LookupAsync(key), cancellationToken);
-        if (!succeeded)
-        {
-            return OutputCacheLookup.Unavailable;
-        }
-        if (lookup.Entry is null)
-        {
-            _metrics.Miss();
-        }
-        else
-        {
-            _metrics.Hit();
-        }
-        return lookup;
+        var (succeeded, lookup) = await TryAsync("lookup", () => _redis.LookupAsync(key), CancellationToken.None);
+        return succeeded ? lookup : OutputCacheLookup.Unavailable;
     }
 
     /// <summary>
