@@ -49,15 +49,22 @@ internal sealed class LookupFlights(SharedOutputCacheStore store, OutputCacheMet
             // The store turns every failure into Unavailable, so the loop always lands its flight.
             var lookup = await store.LookupAsync(key);
             next.Land(lookup, metrics);
+            var failed = lookup is { Entry: null, Generation: null };
             lock (_routes)
             {
                 var route = _routes[key];
                 next = route.Boarding;
                 route.Boarding = null;
-                if (next is null)
+                if (next is null || failed)
                 {
                     _routes.Remove(key);
                 }
+            }
+            if (failed)
+            {
+                // Redis did not answer the lookup they waited behind: they are served without it rather than wait its time limit again.
+                next?.Land(lookup, metrics);
+                return;
             }
         }
     }
