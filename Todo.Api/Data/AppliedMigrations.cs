@@ -6,9 +6,9 @@ using Npgsql;
 namespace Todo.Api.Data;
 
 /// <summary>
-/// Whether the database already has every migration this build knows, in one query and without a lock. EF Core's
-/// migrator costs a fifth of a start when there is nothing to do: it builds the design-time model to look for model
-/// changes, creates and locks its history table, and reads that table twice.
+/// Whether the database already has every migration this build knows, in one query and without a lock. With nothing to
+/// apply, EF Core's migrator still checks the model against its snapshot, creates and locks its history table and reads
+/// it twice, behind the lock another instance may hold for minutes while it migrates.
 /// </summary>
 public static class AppliedMigrations
 {
