@@ -14,23 +14,24 @@ namespace Todo.ServiceDefaults.OutputCaching;
 /// </remarks>
 internal sealed class LookupFlights(SharedOutputCacheStore store, OutputCacheMetrics metrics)
 {
-    private readonly Dictionary<OutputCacheKey, Route> _routes = [];
+    /// <summary>The keys with a lookup under way, each with the lookup that requests arriving meanwhile will share.</summary>
+    private readonly Dictionary<OutputCacheKey, Flight?> _underWay = [];
 
     /// <summary>What the lookup this request took part in found. The caller disposes a hit's entry.</summary>
     public async Task<SharedLookup> LookupAsync(OutputCacheKey key)
     {
         Flight flight;
         var departsNow = false;
-        lock (_routes)
+        lock (_underWay)
         {
-            if (_routes.TryGetValue(key, out var route))
+            if (_underWay.TryGetValue(key, out var boarding))
             {
-                flight = route.Boarding ??= new Flight();
+                flight = boarding ?? (_underWay[key] = new Flight());
             }
             else
             {
                 flight = new Flight();
-                _routes.Add(key, new Route());
+                _underWay.Add(key, null);
                 departsNow = true;
             }
             flight.Passengers++;
@@ -50,14 +51,16 @@ internal sealed class LookupFlights(SharedOutputCacheStore store, OutputCacheMet
             var lookup = await store.LookupAsync(key);
             next.Land(lookup, metrics);
             var failed = lookup is { Entry: null, Generation: null };
-            lock (_routes)
+            lock (_underWay)
             {
-                var route = _routes[key];
-                next = route.Boarding;
-                route.Boarding = null;
+                next = _underWay[key];
                 if (next is null || failed)
                 {
-                    _routes.Remove(key);
+                    _underWay.Remove(key);
+                }
+                else
+                {
+                    _underWay[key] = null;
                 }
             }
             if (failed)
@@ -69,15 +72,9 @@ internal sealed class LookupFlights(SharedOutputCacheStore store, OutputCacheMet
         }
     }
 
-    /// <summary>A key with a lookup under way, and the lookup that requests arriving meanwhile will share.</summary>
-    private sealed class Route
-    {
-        public Flight? Boarding { get; set; }
-    }
-
     private sealed class Flight
     {
-        /// <summary>Changed only under the routes' lock, and only before the flight sets off.</summary>
+        /// <summary>Changed only under the lock of the keys under way, and only before the flight sets off.</summary>
         public int Passengers { get; set; }
 
         public TaskCompletionSource<SharedLookup> Landed { get; } = new(TaskCreationOptions.RunContinuationsAsynchronously);

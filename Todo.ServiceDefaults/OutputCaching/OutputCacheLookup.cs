@@ -4,7 +4,7 @@ namespace Todo.ServiceDefaults.OutputCaching;
 
 /// <summary>
 /// What a lookup found: a cached response (<see cref="Entry"/>, in a pooled buffer from <see cref="EntryOffset"/> on,
-/// which the caller disposes), or the current <see cref="Generation"/> of the key's tag, which the response computed
+/// which <see cref="LookupFlights"/> hands on to the requests that shared the lookup), or the current <see cref="Generation"/> of the key's tag, which the response computed
 /// now may be stored under; neither when the store could not be asked.
 /// </summary>
 internal readonly record struct OutputCacheLookup(Lease<byte>? Entry, int EntryOffset, long? Generation)

@@ -113,7 +113,7 @@ public sealed partial class SharedOutputCacheStore
     /// <summary>The entry or the generation of <paramref name="key"/>; <see cref="OutputCacheLookup.Unavailable"/>, never an exception, when Redis cannot say.</summary>
     internal async Task<OutputCacheLookup> LookupAsync(OutputCacheKey key)
     {
-        var (succeeded, lookup) = await TryAsync("lookup", () => _redis.LookupAsync(key), CancellationToken.None);
+        var (succeeded, lookup) = await TryAsync("lookup", () => _redis.LookupAsync(key));
         return succeeded ? lookup : OutputCacheLookup.Unavailable;
     }
 
@@ -123,20 +123,20 @@ public sealed partial class SharedOutputCacheStore
     /// </summary>
     internal async Task StoreAsync(OutputCacheKey key, long generation, byte[] entry)
     {
-        var (succeeded, outcome) = await TryAsync("store", () => _redis.TryStoreAsync(key, generation, entry), CancellationToken.None);
+        var (succeeded, outcome) = await TryAsync("store", () => _redis.TryStoreAsync(key, generation, entry));
         if (succeeded && outcome is not StoreOutcome.Stored)
         {
             _metrics.StoreRefused(outcome);
         }
     }
 
-    private async Task<(bool Succeeded, T? Value)> TryAsync<T>(string operation, Func<Task<T>> action, CancellationToken cancellationToken)
+    private async Task<(bool Succeeded, T? Value)> TryAsync<T>(string operation, Func<Task<T>> action)
     {
         try
         {
             var value = await _pipeline.ExecuteAsync(
                 async (state, token) => await state.action().WaitAsync(state.timeout, token),
-                (action, timeout: _operationTimeout), cancellationToken);
+                (action, timeout: _operationTimeout));
             return (true, value);
         }
         catch (BrokenCircuitException)
@@ -144,7 +144,7 @@ public sealed partial class SharedOutputCacheStore
             _metrics.Skipped(operation);
             return (false, default);
         }
-        catch (Exception exception) when (!cancellationToken.IsCancellationRequested)
+        catch (Exception exception)
         {
             _metrics.Failure(operation);
             LogOperationFailed(operation, exception.GetType().Name, exception.Message);
