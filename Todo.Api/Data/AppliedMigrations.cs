@@ -18,24 +18,18 @@ public static class AppliedMigrations
         var history = RelationalOptionsExtension.Extract(database.GetService<IDbContextOptions>());
         var table = new[] { history.MigrationsHistoryTableSchema, history.MigrationsHistoryTableName ?? HistoryRepository.DefaultTableName };
 
-        var connection = (NpgsqlConnection)database.GetDbConnection();
-        await using var command = new NpgsqlCommand(
-            $"SELECT count(*) FROM {string.Join('.', table.OfType<string>().Select(name => $"\"{name}\""))} WHERE \"MigrationId\" = ANY($1)", connection)
-        {
-            Parameters = { new() { Value = known.ToArray() } },
-        };
+        var sql = $"SELECT count(*) FROM {string.Join('.', table.OfType<string>().Select(name => $"\"{name}\""))} WHERE \"MigrationId\" = ANY($1)";
         try
         {
-            await database.OpenConnectionAsync(cancellationToken);
-            return (long)(await command.ExecuteScalarAsync(cancellationToken))! == known.Count;
+            return await database.OnConnectionAsync(async connection =>
+            {
+                await using var command = new NpgsqlCommand(sql, connection) { Parameters = { new() { Value = known.ToArray() } } };
+                return (long)(await command.ExecuteScalarAsync(cancellationToken))! == known.Count;
+            }, cancellationToken);
         }
         catch (PostgresException exception) when (exception.SqlState is PostgresErrorCodes.UndefinedTable or PostgresErrorCodes.InvalidCatalogName)
         {
             return false;
-        }
-        finally
-        {
-            await database.CloseConnectionAsync();
         }
     }
 }

@@ -1,4 +1,5 @@
 using Microsoft.EntityFrameworkCore;
+using Microsoft.EntityFrameworkCore.Infrastructure;
 using Microsoft.Extensions.Options;
 
 namespace Todo.Api.Data;
@@ -87,6 +88,21 @@ public static partial class TodoDatabaseExtensions
                 LogRefused(app.Logger, target.Host, target.Port, exception.SqlState, exception.MessageText);
                 return false;
             }
+        }
+    }
+
+    /// <summary>Runs <paramref name="work"/> on the context's own pooled connection, opened for it and closed after.</summary>
+    public static async Task<T> OnConnectionAsync<T>(this DatabaseFacade database, Func<Npgsql.NpgsqlConnection, Task<T>> work,
+        CancellationToken cancellationToken = default)
+    {
+        await database.OpenConnectionAsync(cancellationToken);
+        try
+        {
+            return await work((Npgsql.NpgsqlConnection)database.GetDbConnection());
+        }
+        finally
+        {
+            await database.CloseConnectionAsync();
         }
     }
 

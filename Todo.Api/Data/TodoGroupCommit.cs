@@ -122,19 +122,9 @@ public sealed partial class TodoGroupCommit(IServiceScopeFactory scopes, IOption
     }
 
     /// <summary>On a connection of the API's pool, in a transaction of its own: the statement commits as it ends.</summary>
-    private static async Task<Dictionary<Guid, uint>> InsertAsync(AsyncServiceScope scope, List<Pending> batch)
-    {
-        var database = scope.ServiceProvider.GetRequiredService<TodoDbContext>().Database;
-        await database.OpenConnectionAsync();
-        try
-        {
-            return await TodoInsert.ExecuteAsync((NpgsqlConnection)database.GetDbConnection(), transaction: null, [.. batch.Select(pending => pending.Todo)]);
-        }
-        finally
-        {
-            await database.CloseConnectionAsync();
-        }
-    }
+    private static Task<Dictionary<Guid, uint>> InsertAsync(AsyncServiceScope scope, List<Pending> batch) =>
+        scope.ServiceProvider.GetRequiredService<TodoDbContext>().Database.OnConnectionAsync(
+            connection => TodoInsert.ExecuteAsync(connection, transaction: null, [.. batch.Select(pending => pending.Todo)]));
 
     /// <summary>Data exceptions (22) and integrity violations (23): one row's fault, not the database's.</summary>
     private static bool IsAboutTheData(PostgresException exception) => exception.SqlState is ['2', '2' or '3', ..];
