@@ -1,5 +1,6 @@
 using Todo.Api;
 using Todo.Api.Data;
+using Todo.Api.Identity;
 using Todo.Api.Problems;
 using Todo.Api.Todos;
 using Todo.ServiceDefaults.Security;
@@ -8,6 +9,7 @@ var builder = WebApplication.CreateBuilder(args);
 
 builder.AddServiceDefaults();
 builder.AddTodoDatabase();
+builder.AddTodoAuthentication();
 builder.AddRedisOutputCache("cache");
 builder.AddTodoProblemDetails();
 builder.AddTodoOpenApi();
@@ -18,6 +20,8 @@ await using var app = builder.Build();
 app.UseSecurityHeaders();
 app.UseExceptionHandler();
 app.UseStatusCodePages();
+app.UseAuthentication();
+app.UseAuthorization();
 app.UseRedisOutputCache();
 app.UseRateLimiter();
 
@@ -26,7 +30,7 @@ app.MapTodoOpenApi();
 app.MapServiceInfo();
 app.MapTodos();
 
-if (!await app.MigrateTodoDatabaseAsync())
+if (!app.CheckTodoAccess() || !await app.MigrateTodoDatabaseAsync())
 {
     Environment.ExitCode = 1;
     return;

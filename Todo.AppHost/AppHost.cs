@@ -12,6 +12,7 @@ builder.AddProject<Projects.Todo_Api>("todo-api")
     .WithReferenceEnvironment(ReferenceEnvironmentInjectionFlags.ConnectionString)
     .WithReference(todos).WaitFor(todos)
     .WithReference(cache).WaitFor(cache)
+    .WithTodoIdentity("identity", adminScope: "todos:admin")
     .WithHttpHealthCheck("/health")
     .WithExternalHttpEndpoints();
 

@@ -20,7 +20,7 @@ public sealed class ApiProcess : IAsyncDisposable
         _output = output;
         BaseAddress = baseAddress;
         StartupTime = startup;
-        Client = new HttpClient { BaseAddress = baseAddress, Timeout = TimeSpan.FromSeconds(30) };
+        Client = TestTokens.Shared.Client(baseAddress, TestTokens.DefaultUser);
     }
 
     /// <summary>The API the tests built, in the configuration they were built in.</summary>
@@ -28,6 +28,7 @@ public sealed class ApiProcess : IAsyncDisposable
 
     public Uri BaseAddress { get; }
 
+    /// <summary>A client with a token of <see cref="TestTokens.DefaultUser"/>.</summary>
     public HttpClient Client { get; }
 
     /// <summary>What the process has printed so far, standard output and error.</summary>
@@ -47,8 +48,9 @@ public sealed class ApiProcess : IAsyncDisposable
             .Split(' ', StringSplitOptions.RemoveEmptyEntries)[1], CultureInfo.InvariantCulture) / 1024;
 
     /// <summary>
-    /// Starts <paramref name="apiDll"/> with <paramref name="settings"/> as environment, behind <paramref name="launcher"/>
-    /// if given (<c>taskset -c 0</c>, say), and returns once <paramref name="probePath"/> answers 200.
+    /// Starts <paramref name="apiDll"/> with <paramref name="settings"/> as environment (after the settings that accept
+    /// <see cref="TestTokens.Shared"/>'s tokens), behind <paramref name="launcher"/> if given (<c>taskset -c 0</c>, say),
+    /// and returns once <paramref name="probePath"/> answers 200 to <see cref="TestTokens.DefaultUser"/>.
     /// </summary>
     public static async Task<ApiProcess> StartAsync(
         string apiDll, IReadOnlyDictionary<string, string> settings, IReadOnlyList<string>? launcher = null, string probePath = "/")
@@ -64,12 +66,13 @@ public sealed class ApiProcess : IAsyncDisposable
         startInfo.Environment["ASPNETCORE_URLS"] = baseAddress.ToString();
         startInfo.Environment["ASPNETCORE_ENVIRONMENT"] = "Production";
         startInfo.Environment["Logging__LogLevel__Default"] = "Warning";
-        foreach (var (name, value) in settings)
+        foreach (var (name, value) in TestTokens.Shared.ApiSettings.Concat(settings))
         {
             startInfo.Environment[name.Replace(":", "__", StringComparison.Ordinal)] = value;
         }
 
-        using var probe = new HttpClient { Timeout = TimeSpan.FromSeconds(1) };
+        using var probe = TestTokens.Shared.Client(baseAddress, TestTokens.DefaultUser);
+        probe.Timeout = TimeSpan.FromSeconds(1);
         var clock = Stopwatch.StartNew();
         var process = Process.Start(startInfo)!;
         var output = new ConcurrentQueue<string>();
@@ -81,7 +84,7 @@ public sealed class ApiProcess : IAsyncDisposable
         {
             try
             {
-                using var response = await probe.GetAsync(new Uri(baseAddress, probePath));
+                using var response = await probe.GetAsync(probePath);
                 if (response.StatusCode == HttpStatusCode.OK)
                 {
                     return new ApiProcess(process, output, baseAddress, clock.Elapsed);

@@ -60,6 +60,15 @@ public sealed class TodoServers : IAsyncDisposable
             .Where(resource => resource is not ParameterResource && resources.Length > 0 && !resources.Contains(resource.Name))
             .ToList();
         unwanted.ForEach(resource => builder.Resources.Remove(resource));
+        // The model's API accepts this run's test tokens (beside nothing of the developer's: the settings replace theirs).
+        foreach (var api in builder.Resources.OfType<ProjectResource>().ToList())
+        {
+            var project = builder.CreateResourceBuilder(api);
+            foreach (var (key, value) in TestTokens.Shared.ApiSettings)
+            {
+                project.WithEnvironment(key.Replace(":", "__", StringComparison.Ordinal), value);
+            }
+        }
 
         var app = await builder.BuildAsync(timeout.Token);
         try
@@ -81,6 +90,14 @@ public sealed class TodoServers : IAsyncDisposable
     }
 
     private static string VolumeOf(DirectoryInfo dataDirectory) => $"todo-tests-{dataDirectory.Name.ToLowerInvariant()}";
+
+    /// <summary>A client of the model's API with a token of <see cref="TestTokens.DefaultUser"/>.</summary>
+    public HttpClient ApiClient()
+    {
+        var client = _app.CreateHttpClient("todo-api");
+        client.DefaultRequestHeaders.Authorization = TestTokens.Shared.Header(TestTokens.DefaultUser);
+        return client;
+    }
 
     public async Task<string> ConnectionStringAsync(string resource) =>
         await _app.GetConnectionStringAsync(resource) ?? throw new InvalidOperationException($"'{resource}' has no connection string.");

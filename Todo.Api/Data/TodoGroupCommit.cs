@@ -9,7 +9,7 @@ namespace Todo.Api.Data;
 
 /// <summary>
 /// Group commit for creates: the creates that arrive while a batch is being written wait together and go as the next
-/// batch, one statement and one commit for all of them, then one eviction of the list pages, and each caller is
+/// batch, one statement and one commit for all of them, then one eviction of their owners' list pages, and each caller is
 /// answered only once both are done (so a 201 still means committed and the lists already show it). Nothing waits on
 /// purpose: alone, a create is a batch of one. A row that PostgreSQL refuses fails alone: the batch is written again
 /// row by row.
@@ -98,7 +98,9 @@ public sealed partial class TodoGroupCommit(IServiceScopeFactory scopes, IOption
             await using var scope = scopes.CreateAsyncScope();
             var versions = await InsertAsync(scope, batch);
             // The callers wait for the eviction, the writer does not: a slow Redis must not hold back the next commit.
-            var evicted = versions.Count > 0 ? scope.ServiceProvider.GetRequiredService<TodoCacheEviction>().TodoCreatedAsync() : Task.CompletedTask;
+            var evicted = versions.Count > 0
+                ? scope.ServiceProvider.GetRequiredService<TodoCacheEviction>().TodosCreatedAsync(batch.Where(pending => versions.ContainsKey(pending.Todo.Id)).Select(pending => pending.Todo.Owner))
+                : Task.CompletedTask;
             foreach (var pending in batch)
             {
                 pending.Outcome.TrySetResult((versions.TryGetValue(pending.Todo.Id, out var version) ? version : null, evicted));
@@ -148,15 +150,15 @@ public interface ITodoInserter
 /// <summary>
 /// The one statement that inserts todos, any number at once: the rows travel as one array per column, so the text and
 /// its plan stay the same whatever the count. A row whose <c>Idempotency-Key</c> is taken is left out instead of
-/// failing the others; the rows it returns are the ones inserted.
+/// failing the others (a key is its owner's); the rows it returns are the ones inserted.
 /// </summary>
 public static class TodoInsert
 {
     // The table and columns of TodoItemConfiguration.
     private const string Sql = """
-        INSERT INTO todos (todo_id, title, description, due_date, status, user_email, created_at, updated_at, idempotency_key, idempotency_fingerprint)
-        SELECT * FROM unnest(@ids, @titles, @descriptions, @due_dates, @statuses, @user_emails, @created, @updated, @keys, @fingerprints)
-        ON CONFLICT (idempotency_key) DO NOTHING
+        INSERT INTO todos (todo_id, owner_id, title, description, due_date, status, user_email, created_at, updated_at, idempotency_key, idempotency_fingerprint)
+        SELECT * FROM unnest(@ids, @owners, @titles, @descriptions, @due_dates, @statuses, @user_emails, @created, @updated, @keys, @fingerprints)
+        ON CONFLICT (owner_id, idempotency_key) DO NOTHING
         RETURNING todo_id, xmin
         """;
 
@@ -166,6 +168,7 @@ public static class TodoInsert
     {
         await using var command = new NpgsqlCommand(Sql, connection, transaction);
         command.Parameters.AddWithValue("ids", todos.Select(todo => todo.Id).ToArray());
+        command.Parameters.AddWithValue("owners", todos.Select(todo => todo.Owner).ToArray());
         command.Parameters.AddWithValue("titles", todos.Select(todo => todo.Title).ToArray());
         command.Parameters.AddWithValue("descriptions", todos.Select(todo => todo.Description).ToArray());
         command.Parameters.AddWithValue("due_dates", todos.Select(todo => todo.DueDate).ToArray());

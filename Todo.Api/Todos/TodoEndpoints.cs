@@ -1,5 +1,6 @@
 using System.Text.Json;
 using Todo.Api.Data;
+using Todo.Api.Identity;
 
 namespace Todo.Api.Todos;
 
@@ -8,8 +9,10 @@ namespace Todo.Api.Todos;
 /// <list type="number">
 /// <item>Security headers on every response; the exception handler turns a database outage into 503 problem details with
 /// <c>Retry-After</c> and anything unexpected into a 500 without internals (Problems/RequestExceptionHandler).</item>
-/// <item><c>CacheSharedOutput</c> (GET only): SharedOutputCacheMiddleware answers a hit from Redis before the rate
-/// limiter and the handler; a miss runs the handler and stores its 200 unless a write moved the tag meanwhile.</item>
+/// <item>Authentication and authorization (Identity/TodoAuthenticationExtensions): no valid bearer token, 401 with
+/// <c>WWW-Authenticate</c>; a token without a subject, 403. The handler gets the caller as <see cref="TodoCaller"/>.</item>
+/// <item><c>CacheSharedOutput</c> (GET only): SharedOutputCacheMiddleware answers a hit from Redis (the caller's own
+/// entry, TodoCache) before the rate limiter and the handler; a miss runs the handler and stores its 200 unless a write moved the tag meanwhile.</item>
 /// <item>The rate limiter: reads and writes each have a concurrency limit and a queue; beyond them, 503 at once.</item>
 /// <item>Binding: a body that is not JSON, too deep, too large or of another media type throws before the handler, and
 /// RequestExceptionHandler answers 400 naming the field, 413 or 415.</item>
@@ -23,14 +26,17 @@ public static class TodoEndpoints
 {
     public static IEndpointRouteBuilder MapTodos(this IEndpointRouteBuilder app)
     {
-        var todos = app.MapGroup("/todos").WithTags("Todos").AddEndpointFilter<DatabaseRequestFilter>().WithMetadata(TodoWarmUp.Marker);
-        // Every route can find PostgreSQL away or the API overloaded; the typed results declare the rest.
-        todos.ProducesProblem(StatusCodes.Status503ServiceUnavailable);
+        var todos = app.MapGroup("/todos").WithTags("Todos").RequireTodoCaller()
+            .AddEndpointFilter<DatabaseRequestFilter>().WithMetadata(TodoWarmUp.Marker);
+        // Every route needs a token and can find PostgreSQL away or the API overloaded; the typed results declare the rest.
+        todos.ProducesProblem(StatusCodes.Status401Unauthorized)
+            .ProducesProblem(StatusCodes.Status403Forbidden)
+            .ProducesProblem(StatusCodes.Status503ServiceUnavailable);
 
         todos.MapGet("", TodoQueries.ListTodos)
             .CacheSharedOutput(TodoCache.ListKey)
             .WithName("ListTodos")
-            .WithSummary("Lists todos, newest first, a page at a time.");
+            .WithSummary("Lists the caller's todos (every owner's with the admin scope), newest first, a page at a time.");
 
         todos.MapGet("/{todoId}", TodoQueries.GetTodo)
             .CacheSharedOutput(TodoCache.ItemKey)

@@ -1,3 +1,4 @@
+using Todo.Api.Identity;
 using System.Diagnostics.CodeAnalysis;
 using System.Globalization;
 using System.Text.Json;
@@ -118,9 +119,10 @@ public static class TodoInput
 /// <summary>The writable fields of a todo, all checked: a create or a replace.</summary>
 public sealed record ValidTodo(string Title, string Description, DateTime DueDate, TodoStatus Status, string UserEmail)
 {
-    public TodoItem ToNewItem(Guid id, DateTime now, string? idempotencyKey = null) => new()
+    public TodoItem ToNewItem(Guid id, string owner, DateTime now, string? idempotencyKey = null) => new()
     {
         Id = id,
+        Owner = owner,
         IdempotencyKey = idempotencyKey,
         IdempotencyFingerprint = idempotencyKey is null ? null : IdempotencyKeys.Fingerprint(this),
         Title = Title,
@@ -167,6 +169,7 @@ public static partial class TodoFields
     public const string TodoId = "todoId";
     public const string Limit = "limit";
     public const string After = "after";
+    public const string Owner = "owner";
 
     public static Dictionary<string, string[]> InvalidTodoId() => Error(TodoId, "must be a UUID such as 0191d4a2-6f1e-7c3a-9b8e-2f4d5c6b7a81.");
 
@@ -177,6 +180,7 @@ public static partial class TodoFields
 
     public static readonly string MustBePageSize = $"must be a whole number from 1 to {TodoLimits.MaxPageSize}.";
     public const string MustBePreviousPageEnd = "must be the todoId of the last todo of the previous page.";
+    public static readonly string MustBeSubject = $"must be a token subject (sub) of at most {TodoCallers.MaxSubjectLength} characters.";
 
     private static Dictionary<string, string[]> Error(string field, string message) => new() { [field] = [message] };
 

@@ -5,6 +5,9 @@ public sealed class TodoItem
 {
     public required Guid Id { get; init; }
 
+    /// <summary>The subject (<c>sub</c>) of the token that created it; empty for todos made without one.</summary>
+    public required string Owner { get; init; }
+
     public required string Title { get; set; }
 
     public required string Description { get; set; }

@@ -1,13 +1,17 @@
 using System.Diagnostics.CodeAnalysis;
 using System.Globalization;
 using Microsoft.AspNetCore.Http.Extensions;
+using Todo.Api.Identity;
 
 namespace Todo.Api.Todos;
 
-/// <summary>The validated query of <c>GET /todos</c>: filters, page size and the keyset cursor.</summary>
-public sealed record TodoListQuery(TodoStatus? Status, string? UserEmail, int Limit, Guid? After)
+/// <summary>
+/// The validated query of <c>GET /todos</c>: filters, page size and the keyset cursor. <see cref="Owner"/> (whose todos,
+/// empty for those made without a token) is for callers who see every owner's todos.
+/// </summary>
+public sealed record TodoListQuery(TodoStatus? Status, string? UserEmail, string? Owner, int Limit, Guid? After)
 {
-    public static bool TryParse(string? status, string? userEmail, string? limit, string? after,
+    public static bool TryParse(string? status, string? userEmail, string? owner, string? limit, string? after,
         [NotNullWhen(true)] out TodoListQuery? query, out Dictionary<string, string[]> errors)
     {
         errors = [];
@@ -21,6 +25,11 @@ public sealed record TodoListQuery(TodoStatus? Status, string? UserEmail, int Li
         if (userEmail is not null)
         {
             AddError(errors, TodoFields.UserEmail, TodoFields.CheckUserEmail(userEmail).Error);
+        }
+
+        if (owner is { Length: > TodoCallers.MaxSubjectLength })
+        {
+            errors[TodoFields.Owner] = [TodoFields.MustBeSubject];
         }
 
         var pageSize = TodoLimits.DefaultPageSize;
@@ -43,7 +52,7 @@ public sealed record TodoListQuery(TodoStatus? Status, string? UserEmail, int Li
             }
         }
 
-        query = errors.Count == 0 ? new TodoListQuery(parsedStatus, userEmail, pageSize, cursor) : null;
+        query = errors.Count == 0 ? new TodoListQuery(parsedStatus, userEmail, owner, pageSize, cursor) : null;
         return query is not null;
     }
 
@@ -55,9 +64,9 @@ public sealed record TodoListQuery(TodoStatus? Status, string? UserEmail, int Li
         }
     }
 
-    /// <summary>One text per distinct query (the e-mail last, so no other part can run into it).</summary>
+    /// <summary>One text per distinct query: the owner goes with its length and the e-mail last, so no part can run into another.</summary>
     public string CacheVariant =>
-        $"{(Status is { } status ? TodoStatusNames.ToName(status) : "")}|{Limit.ToString(CultureInfo.InvariantCulture)}|{After}|{UserEmail}";
+        $"{(Status is { } status ? TodoStatusNames.ToName(status) : "")}|{Limit.ToString(CultureInfo.InvariantCulture)}|{After}|{(Owner is null ? "*" : $"{Owner.Length.ToString(CultureInfo.InvariantCulture)}:{Owner}")}|{UserEmail}";
 
     /// <summary>The <c>Link</c> header value that points at the page after <paramref name="lastId"/>.</summary>
     public string NextPageLink(Guid lastId)
@@ -70,6 +79,10 @@ public sealed record TodoListQuery(TodoStatus? Status, string? UserEmail, int Li
         if (UserEmail is not null)
         {
             next.Add("userEmail", UserEmail);
+        }
+        if (Owner is not null)
+        {
+            next.Add("owner", Owner);
         }
         next.Add("limit", Limit.ToString(CultureInfo.InvariantCulture));
         next.Add("after", lastId.ToString());

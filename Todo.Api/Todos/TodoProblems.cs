@@ -15,6 +15,11 @@ public static class TodoProblems
         title: "The todo has changed",
         detail: $"If-Match does not match the current ETag of todo {id}; read it again and retry.");
 
+    public static ProblemHttpResult OwnerFilterForbidden() => TypedResults.Problem(
+        statusCode: StatusCodes.Status403Forbidden,
+        title: "Filtering by owner is not allowed",
+        detail: "Only a token with the admin scope may list other owners' todos; leave out owner to list your own.");
+
     public static ProblemHttpResult IdempotencyKeyReused() => TypedResults.Problem(
         statusCode: StatusCodes.Status422UnprocessableEntity,
         title: "Idempotency-Key reused",

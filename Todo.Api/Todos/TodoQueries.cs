@@ -1,6 +1,7 @@
 using Microsoft.AspNetCore.Http.HttpResults;
 using Microsoft.EntityFrameworkCore;
 using Todo.Api.Data;
+using Todo.Api.Identity;
 
 namespace Todo.Api.Todos;
 
@@ -11,15 +12,19 @@ public static class TodoQueries
     private static readonly Func<TodoDbContext, Guid, Task<TodoItem?>> s_findById =
         EF.CompileAsyncQuery((TodoDbContext db, Guid id) => db.Todos.AsNoTracking().FirstOrDefault(t => t.Id == id));
 
+    private static readonly Func<TodoDbContext, Guid, string, Task<TodoItem?>> s_findOwnedById =
+        EF.CompileAsyncQuery((TodoDbContext db, Guid id, string owner) => db.Todos.AsNoTracking().FirstOrDefault(t => t.Id == id && t.Owner == owner));
+
+    /// <summary>Someone else's todo is as absent as one that does not exist: 404, and nothing says it exists.</summary>
     public static async Task<Results<Ok<TodoResponse>, ValidationProblem, ProblemHttpResult>> GetTodo(
-        string todoId, TodoDbContext db, HttpResponse response, CancellationToken cancellationToken)
+        string todoId, TodoCaller caller, TodoDbContext db, HttpResponse response, CancellationToken cancellationToken)
     {
         if (!TodoIds.TryParse(todoId, out var id))
         {
             return TypedResults.ValidationProblem(TodoFields.InvalidTodoId());
         }
 
-        var todo = await s_findById(db, id);
+        var todo = caller.OnlyOwner is { } owner ? await s_findOwnedById(db, id, owner) : await s_findById(db, id);
         if (todo is null)
         {
             return TodoProblems.NotFound(id);
@@ -31,25 +36,34 @@ public static class TodoQueries
 
     /// <summary>
     /// Newest first, one page at a time (<c>limit</c> todos, fewer where they would pass <see cref="TodoLimits.MaxPageBytes"/>);
-    /// <c>Link: rel="next"</c> names the following page while there is one.
+    /// <c>Link: rel="next"</c> names the following page while there is one. Only the caller's own todos, unless the
+    /// caller sees every owner's (who may then filter by <c>owner</c>).
     /// </summary>
-    public static async Task<Results<Ok<List<TodoResponse>>, ValidationProblem>> ListTodos(
-        string? status, string? userEmail, string? limit, string? after,
+    public static async Task<Results<Ok<List<TodoResponse>>, ValidationProblem, ProblemHttpResult>> ListTodos(
+        string? status, string? userEmail, string? owner, string? limit, string? after, TodoCaller caller,
         TodoDbContext db, HttpResponse response, CancellationToken cancellationToken)
     {
-        if (!TodoListQuery.TryParse(status, userEmail, limit, after, out var query, out var errors))
+        if (!TodoListQuery.TryParse(status, userEmail, owner, limit, after, out var query, out var errors))
         {
             return TypedResults.ValidationProblem(errors);
         }
+        if (query.Owner is not null && !caller.SeesEveryOwner)
+        {
+            return TodoProblems.OwnerFilterForbidden();
+        }
 
         var todos = db.Todos.AsNoTracking();
+        if ((caller.OnlyOwner ?? query.Owner) is { } onlyOwner)
+        {
+            todos = todos.Where(t => t.Owner == onlyOwner);
+        }
         if (query.Status is { } wantedStatus)
         {
             todos = todos.Where(t => t.Status == wantedStatus);
         }
-        if (query.UserEmail is { } owner)
+        if (query.UserEmail is { } email)
         {
-            todos = todos.Where(t => t.UserEmail == owner);
+            todos = todos.Where(t => t.UserEmail == email);
         }
         if (query.After is { } cursor)
         {
@@ -61,7 +75,7 @@ public static class TodoQueries
         var rows = todos
             .OrderByDescending(t => t.Id)
             .Take(query.Limit + 1)
-            .Select(t => new TodoResponse(t.Id, t.Title, t.Description, t.DueDate, t.Status, t.UserEmail, t.CreatedAt, t.UpdatedAt))
+            .Select(t => new TodoResponse(t.Id, t.Title, t.Description, t.DueDate, t.Status, t.UserEmail, t.Owner, t.CreatedAt, t.UpdatedAt))
             .AsAsyncEnumerable();
         await foreach (var todo in rows.WithCancellation(cancellationToken))
         {

@@ -15,6 +15,7 @@ public static class ResourceMappings
         new ParameterMapping(),
         ExpressionMapping.Values,
         ExpressionMapping.UriEncodedStrings,
+        new IdentityMapping(),
         new FargateServiceMapping(),
     ];
 

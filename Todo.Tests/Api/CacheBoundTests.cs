@@ -150,13 +150,17 @@ public sealed class CacheBoundTests(TodoSystem system, ITestOutputHelper output)
             .GroupBy(stat => stat.Command)
             .ToDictionary(group => group.Key, group => group.Sum(stat => stat.Calls));
 
-    /// <summary>List pages in Redis; with <paramref name="current"/>, only those of the current generation (the ones a lookup can hit).</summary>
+    /// <summary>
+    /// The test user's list pages in Redis; with <paramref name="current"/>, only those of the current generation (the
+    /// ones a lookup can hit).
+    /// </summary>
     private static async Task<int> CountEntriesAsync(IServer server, string prefix, bool current = false)
     {
         var database = server.Multiplexer.GetDatabase();
-        var generation = await database.StringGetAsync($"{prefix}{{{TodoCache.ListTag}}}");
+        var tag = TodoCache.OwnerListTag(TestTokens.DefaultUser);
+        var generation = await database.StringGetAsync($"{prefix}{{{tag}}}");
         var count = 0;
-        await foreach (var key in server.KeysAsync(pattern: $"{prefix}{{{TodoCache.ListTag}}}:*", pageSize: 1000))
+        await foreach (var key in server.KeysAsync(pattern: $"{prefix}{{{tag}}}:*", pageSize: 1000))
         {
             // An entry begins with the generation it was stored under, 8 bytes little-endian.
             if (!current || BinaryPrimitives.ReadInt64LittleEndian((byte[])(await database.StringGetRangeAsync(key, 0, 7))!) == (long)generation)

@@ -8,7 +8,8 @@ namespace Todo.Tests.Api;
 
 /// <summary>
 /// The OpenAPI document lists, for each todo operation, exactly the statuses the operation answers with: each one is
-/// provoked here (503 from an instance whose PostgreSQL is nowhere), and none is documented that nothing provokes.
+/// provoked here (503 from an instance whose PostgreSQL is nowhere, 401 and 403 from bad callers), and none is
+/// documented that nothing provokes.
 /// </summary>
 [Collection(TodoSystemCollection.Name)]
 public sealed class DocumentedStatusTests(TodoSystem system)
@@ -55,6 +56,20 @@ public sealed class DocumentedStatusTests(TodoSystem system)
                 Request(api, HttpMethod.Delete, item, ifMatch: "\"1\""), Request(api, HttpMethod.Delete, "/todos/nope"), Request(api, HttpMethod.Delete, missing),
                 Request(withoutDatabase.Client, HttpMethod.Delete, item), Request(api, HttpMethod.Delete, item)),
         };
+
+        // Every operation: 401 without a token, 403 with a token that names no subject.
+        using var anonymous = system.Api.CreateClient();
+        using var withoutSubject = system.Api.CreateClient();
+        withoutSubject.DefaultRequestHeaders.Authorization = new("Bearer", TestTokens.Shared.Mint(new Dictionary<string, object> { ["email"] = "nobody@example.com" }));
+        foreach (var (operation, statuses) in observed)
+        {
+            var (method, path) = (operation.Split(' ')[0], operation.Split(' ')[1].Replace("{todoId}", todo.TodoId.ToString(), StringComparison.Ordinal));
+            var body = method is "post" or "put" or "patch" ? valid : null;
+            foreach (var client in new[] { anonymous, withoutSubject })
+            {
+                statuses.Add((int)await SendAsync(client, new HttpMethod(method.ToUpperInvariant()), path, body, "application/json", null, null));
+            }
+        }
 
         var document = await api.GetFromJsonAsync<JsonElement>("/openapi/v1.json");
         foreach (var (operation, statuses) in observed)

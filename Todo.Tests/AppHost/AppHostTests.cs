@@ -19,7 +19,7 @@ public sealed class AppHostTests
 
         var model = system.App.Services.GetRequiredService<DistributedApplicationModel>();
         Assert.Subset(model.Resources.Select(resource => resource.Name).ToHashSet(), new HashSet<string> { "postgres", "todos", "cache", "todo-api" });
-        using var client = system.App.CreateHttpClient("todo-api");
+        using var client = system.ApiClient();
         var created = await client.CreateTodoAsync();
         Assert.Equal(created, await client.GetFromJsonAsync<TodoDto>($"/todos/{created.TodoId}"));
         using var health = await client.GetAsync("/health");
@@ -33,7 +33,7 @@ public sealed class AppHostTests
         TodoDto created;
         try
         {
-            using var client = first.App.CreateHttpClient("todo-api");
+            using var client = first.ApiClient();
             created = await client.CreateTodoAsync();
         }
         finally
@@ -43,7 +43,7 @@ public sealed class AppHostTests
         }
 
         await using var second = await TodoServers.RestartAsync(first.DataDirectory);
-        using var again = second.App.CreateHttpClient("todo-api");
+        using var again = second.ApiClient();
 
         Assert.Equal(created, await again.GetFromJsonAsync<TodoDto>($"/todos/{created.TodoId}"));
     }

@@ -27,7 +27,7 @@ public sealed class CdkCliTests
                 });
 
             Assert.True(exitCode == 0, printed);
-            Assert.Equal(["todo-api", "todo-cache", "todo-images", "todo-network", "todo-postgres"],
+            Assert.Equal(["todo-api", "todo-cache", "todo-identity", "todo-images", "todo-network", "todo-postgres"],
                 output.GetFiles("*.template.json").Select(file => file.Name.Replace(".template.json", "")).Order());
         }
         finally

@@ -1,4 +1,3 @@
-using System.Security.Cryptography;
 using System.Text.Json;
 using System.Text.Json.Nodes;
 using Todo.AppHost.LocalServices;
@@ -21,8 +20,6 @@ public sealed record TemplateSet(string Region, IReadOnlyDictionary<string, Json
 /// </summary>
 public static class AwsChecks
 {
-    private static readonly string s_directory = Path.Combine(Repository.Root, "eng", "aws-checks");
-    private static readonly SemaphoreSlim s_install = new(1, 1);
 
     /// <summary>Findings by set name and stack name.</summary>
     public static async Task<Dictionary<string, ILookup<string, TemplateFinding>>> ValidateAsync(IReadOnlyDictionary<string, TemplateSet> sets)
@@ -48,33 +45,11 @@ public static class AwsChecks
 
     private static async Task<T> RunAsync<T>(string script, string jobsFile)
     {
-        await InstallAsync();
-        var (exitCode, output) = await ExternalCommand.RunAsync("node", [script, jobsFile], TimeSpan.FromMinutes(5), s_directory,
+        var directory = await NpmPackages.InstallAsync("aws-checks");
+        var (exitCode, output) = await ExternalCommand.RunAsync("node", [script, jobsFile], TimeSpan.FromMinutes(5), directory,
             standardOutputOnly: true);
         Assert.True(exitCode == 0, $"{script} failed: {output}");
         return JsonSerializer.Deserialize<T>(output, JsonSerializerOptions.Web)!;
-    }
-
-    /// <summary>The packages of eng/aws-checks exactly as its lock file names them, installed again only when the lock file changes.</summary>
-    private static async Task InstallAsync()
-    {
-        await s_install.WaitAsync();
-        try
-        {
-            var lockHash = Convert.ToHexString(SHA256.HashData(File.ReadAllBytes(Path.Combine(s_directory, "package-lock.json"))));
-            var stamp = Path.Combine(s_directory, "node_modules", ".installed-lock-hash");
-            if (File.Exists(stamp) && File.ReadAllText(stamp) == lockHash)
-            {
-                return;
-            }
-            var (exitCode, output) = await ExternalCommand.RunAsync("npm", ["ci", "--no-audit", "--no-fund"], TimeSpan.FromMinutes(10), s_directory);
-            Assert.True(exitCode == 0, $"npm ci in eng/aws-checks failed: {output}");
-            await File.WriteAllTextAsync(stamp, lockHash);
-        }
-        finally
-        {
-            s_install.Release();
-        }
     }
 
     private sealed class TemporaryFiles : IDisposable

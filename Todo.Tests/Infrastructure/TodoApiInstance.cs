@@ -18,19 +18,30 @@ public sealed class TodoApiInstance : WebApplicationFactory<TodoDbContext>
         UseKestrel(0);
     }
 
+    /// <summary>A client with a token of <see cref="TestTokens.DefaultUser"/>.</summary>
     public HttpClient Client { get; private set; } = null!;
+
+    /// <summary>A client of this instance with a token of <paramref name="subject"/> (and <paramref name="scopes"/>).</summary>
+    public HttpClient ClientFor(string subject, params string[] scopes)
+    {
+        var client = CreateClient();
+        client.DefaultRequestHeaders.Authorization = TestTokens.Shared.Header(subject, scopes);
+        return client;
+    }
 
     public static TodoApiInstance Start(string todosConnectionString, string cacheConnectionString,
         IReadOnlyDictionary<string, string?>? settings = null, Action<IWebHostBuilder>? configure = null)
     {
-        var all = new Dictionary<string, string?>(settings ?? new Dictionary<string, string?>())
+        var all = TestTokens.Shared.ApiSettings.ToDictionary(setting => setting.Key, string? (setting) => setting.Value);
+        foreach (var (key, value) in settings ?? new Dictionary<string, string?>())
         {
-            ["ConnectionStrings:todos"] = todosConnectionString,
-            ["ConnectionStrings:cache"] = cacheConnectionString,
-        };
+            all[key] = value;
+        }
+        all["ConnectionStrings:todos"] = todosConnectionString;
+        all["ConnectionStrings:cache"] = cacheConnectionString;
         var instance = new TodoApiInstance(all, configure);
         instance.StartServer();
-        instance.Client = instance.CreateClient();
+        instance.Client = instance.ClientFor(TestTokens.DefaultUser);
         return instance;
     }
 

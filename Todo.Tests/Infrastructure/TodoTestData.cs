@@ -4,7 +4,7 @@ namespace Todo.Tests.Infrastructure;
 
 /// <summary>A todo as a client reads it.</summary>
 public sealed record TodoDto(
-    Guid TodoId, string Title, string Description, DateTime DueDate, string Status, string UserEmail, DateTime CreatedAt, DateTime UpdatedAt);
+    Guid TodoId, string Title, string Description, DateTime DueDate, string Status, string UserEmail, string Owner, DateTime CreatedAt, DateTime UpdatedAt);
 
 public static class TodoTestData
 {

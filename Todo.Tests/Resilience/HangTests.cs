@@ -127,7 +127,7 @@ public sealed class HangTests(ITestOutputHelper output) : IAsyncLifetime
         var samples = new System.Collections.Concurrent.ConcurrentQueue<Sample>();
         var health = new System.Collections.Concurrent.ConcurrentQueue<(TimeSpan At, string Status)>();
         using var stop = new CancellationTokenSource();
-        using var client = new HttpClient { BaseAddress = _api.BaseAddress, Timeout = TimeSpan.FromSeconds(30) };
+        using var client = TestTokens.Shared.Client(_api.BaseAddress, TestTokens.DefaultUser);
 
         async Task Loop(string kind, Func<Task<HttpResponseMessage>> send, TimeSpan pause)
         {

@@ -5,7 +5,7 @@ namespace Todo.Tests.Resilience;
 
 /// <summary>
 /// A reproducible stream of hostile requests: malformed and mistyped JSON, huge and deep payloads, control and
-/// non-BMP characters, SQL- and script-like text, odd paths, methods and headers. Some are valid creates for
+/// non-BMP characters, SQL- and script-like text, odd paths, methods and headers, forged and malformed tokens. Some are valid creates for
 /// <see cref="Owner"/>, so the test can count what should have been stored.
 /// </summary>
 public sealed class HostileRequests(int seed, string owner)
@@ -116,8 +116,26 @@ public sealed class HostileRequests(int seed, string owner)
         {
             request.Headers.TryAddWithoutValidation(Pick(["Accept", "X-Forwarded-For", "Accept-Encoding", "Range"]), Pick(["*/*", "garbage", "bytes=0-1", new string('z', 2000)]));
         }
+        if (_random.Next(6) == 0)
+        {
+            // Replaces the client's own token for this request.
+            request.Headers.TryAddWithoutValidation("Authorization", _random.Next(4) == 0 ? $"Bearer {PrintableGarbage()}" : Pick(s_forgedAuthorizations.Value));
+        }
         return request;
     }
+
+    /// <summary>Forged, expired, malformed and oversized credentials, and valid tokens whose claims are odd.</summary>
+    private static readonly Lazy<string[]> s_forgedAuthorizations = new(() =>
+    [
+        .. Api.AuthenticationTests.BadCredentialKinds.Select(Api.AuthenticationTests.BadAuthorization).OfType<string>(),
+        $"Bearer {TestTokens.Shared.For(new string('s', 5000))}",
+        $"Bearer {TestTokens.Shared.Mint(new Dictionary<string, object> { ["sub"] = new Dictionary<string, object> { ["nested"] = "object" } })}",
+        $"Bearer {TestTokens.Shared.Mint(new Dictionary<string, object> { ["sub"] = "'; DROP TABLE todos; --", ["scope"] = 42 })}",
+        $"Bearer {Api.AuthenticationTests.Unsigned(new Dictionary<string, object> { ["sub"] = "admin", ["scope"] = TestTokens.AdminScope })}",
+        "Bearer a.b", "Bearer  two  spaces", "bearer lower-case-scheme", "Bearer " + new string('A', 12_000), "Negotiate YII=",
+    ]);
+
+    private string PrintableGarbage() => new([.. Enumerable.Range(0, _random.Next(1, 300)).Select(_ => (char)_random.Next(0x21, 0x7f))]);
 
     private static string Json(string text) => System.Text.Json.JsonSerializer.Serialize(text);
 

@@ -61,6 +61,51 @@ public sealed class SecurityTests(TodoSystem system)
     }
 
     [Fact]
+    public async Task No_bearer_token_reaches_logs_or_traces_valid_or_not()
+    {
+        var logs = new ConcurrentQueue<string>();
+        var spans = new ConcurrentQueue<string>();
+        using var listener = new ActivityListener
+        {
+            ShouldListenTo = _ => true,
+            Sample = (ref ActivityCreationOptions<ActivityContext> _) => ActivitySamplingResult.AllDataAndRecorded,
+            ActivityStopped = activity => spans.Enqueue(
+                $"{activity.DisplayName} {string.Join(' ', activity.TagObjects.Select(tag => $"{tag.Key}={tag.Value}"))} " +
+                string.Join(' ', activity.Events.SelectMany(e => e.Tags.Select(tag => $"{tag.Key}={tag.Value}")))),
+        };
+        ActivitySource.AddActivityListener(listener);
+        await using var api = TodoApiInstance.Start(system.TodosConnectionString, system.CacheConnectionString,
+            settings: new Dictionary<string, string?> { ["Logging:LogLevel:Default"] = "Trace", ["Logging:LogLevel:Microsoft.AspNetCore"] = "Trace" },
+            configure: builder => builder.ConfigureLogging(logging => logging.SetMinimumLevel(LogLevel.Trace).AddProvider(new CapturingLoggerProvider(logs))));
+        var tokens = new List<string> { TestTokens.Shared.For(TestTokens.DefaultUser), TestTokens.Shared.Admin() };
+        tokens.AddRange(new[] { "bad signature", "alg none", "expired", "wrong audience", "oversized" }
+            .Select(kind => Api.AuthenticationTests.BadAuthorization(kind)!["Bearer ".Length..]));
+
+        using var client = api.CreateClient();
+        foreach (var token in tokens)
+        {
+            foreach (var request in new[] { HttpMethod.Get, HttpMethod.Post })
+            {
+                using var message = new HttpRequestMessage(request, "/todos")
+                {
+                    Headers = { Authorization = new("Bearer", token) },
+                    Content = request == HttpMethod.Post ? JsonContent.Create(TodoTestData.ValidBody()) : null,
+                };
+                (await client.SendAsync(message)).Dispose();
+            }
+        }
+
+        Assert.Contains(logs, line => line.Contains("Bearer was not authenticated", StringComparison.Ordinal));
+        Assert.Contains(spans, span => span.Contains("401", StringComparison.Ordinal));
+        // A token's signature is what makes it a credential; no part of a token longer than its header may appear.
+        var secrets = tokens.Select(token => token.Split('.')).SelectMany(parts => parts.Skip(1)).Where(part => part.Length >= 16).ToList();
+        foreach (var text in logs.Concat(spans))
+        {
+            Assert.DoesNotContain(secrets, secret => text.Contains(secret, StringComparison.Ordinal));
+        }
+    }
+
+    [Fact]
     public async Task Api_responses_carry_security_headers_and_do_not_name_the_server()
     {
         foreach (var path in new[] { "/", "/todos?limit=1", $"/todos/{Guid.CreateVersion7()}", "/todos/not-a-uuid", "/alive", "/health" })

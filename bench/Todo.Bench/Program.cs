@@ -9,6 +9,10 @@ var report = new Report(options.Connections);
 var wrk = new Wrk(options, work);
 
 // The report comes last, after the servers have stopped and said so.
+// Tokens as Cognito issues them (RS256, from a key set found through the authority), for the authenticated rows.
+await using var identity = await TestIdentityProvider.StartAsync();
+const string benchClient = "bench-client";
+var userToken = identity.AccessToken(Seeder.User, benchClient);
 await using (var servers = await TodoServers.StartAsync("postgres", "todos", "cache"))
 {
     var todos = await servers.ConnectionStringAsync("todos");
@@ -29,7 +33,10 @@ await using (var servers = await TodoServers.StartAsync("postgres", "todos", "ca
         await MeasureAsync(api, "root", "GET / (the server's ceiling)", Scripts.Get("/"));
         await MeasureAsync(api, "item-cached", "GET /todos/{id}, 100 todos, cached", Scripts.GetRandomTodo(smallIds));
         await MeasureAsync(api, "list-cached", "GET /todos?limit=100, cached", Scripts.Get("/todos?limit=100"));
+        await MeasureAsync(api, "item-cached-auth", "… with a user's token", Scripts.WithToken(userToken, Scripts.GetRandomTodo(smallIds)));
+        await MeasureAsync(api, "list-cached-auth", "… with a user's token (the user's 100 todos)", Scripts.WithToken(userToken, Scripts.Get("/todos?limit=100")));
         await MeasureAsync(api, "create", "POST /todos", Scripts.CreateTodo());
+        await MeasureAsync(api, "create-auth", "… with a user's token", Scripts.WithToken(userToken, Scripts.CreateTodo()));
         mixedIds = await WriteIdsAsync("mixed", await seeder.AddAsync(10_000, "bench-mixed@example.com"));
         await MeasureAsync(api, "mixed", "90 % GET /todos/{id}, 10 % PATCH, 10,000 todos", Scripts.MixedReadsAndWrites(mixedIds));
         report.PeakRssMB["cached API"] = PeakRssMB(api);
@@ -85,13 +92,16 @@ await using (var servers = await TodoServers.StartAsync("postgres", "todos", "ca
 
     Task<ApiProcess> StartApiAsync(bool outputCaching, IReadOnlyList<string>? launcher = null, string probePath = "/", (string Key, string Value)[]? settings = null)
     {
-        var all = new Dictionary<string, string>(options.ApiSettings)
+        // The rows without a token measure the open API (the workshop's); those with one, Cognito-shaped access tokens.
+        var all = new Dictionary<string, string>(identity.ApiSettings(benchClient))
         {
+            ["Authentication:AllowAnonymous"] = "true",
+            ["Authentication:AllowAnonymousInProduction"] = "true",
             ["ConnectionStrings:todos"] = todos,
             ["ConnectionStrings:cache"] = cache,
             ["OutputCache:Enabled"] = outputCaching ? "true" : "false",
         };
-        foreach (var (key, value) in settings ?? [])
+        foreach (var (key, value) in options.ApiSettings.Select(setting => (setting.Key, setting.Value)).Concat(settings ?? []))
         {
             all[key] = value;
         }

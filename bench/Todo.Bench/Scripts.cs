@@ -55,6 +55,9 @@ public static class Scripts
         end
         """;
 
+    /// <summary><paramref name="script"/>, every request of it with <c>Authorization: Bearer</c> <paramref name="token"/>.</summary>
+    public static string WithToken(string token, string script) => $"wrk.headers[\"Authorization\"] = \"Bearer {token}\"\n{script}";
+
     private static string ReadIds(string idsFile) => $$"""
         local ids = {}
         for line in io.lines("{{idsFile}}") do ids[#ids + 1] = line end

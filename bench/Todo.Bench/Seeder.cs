@@ -5,17 +5,20 @@ namespace Todo.Bench;
 /// <summary>Fills the todos table fast, in one INSERT … SELECT, with time-ordered UUIDv7 ids like the API's.</summary>
 public sealed class Seeder(string connectionString)
 {
-    /// <summary>Adds <paramref name="count"/> todos owned by <paramref name="owner"/>; returns their ids, newest first.</summary>
+    /// <summary>The token subject every seeded todo belongs to: the user of the authenticated rows.</summary>
+    public const string User = "bench-user";
+
+    /// <summary>Adds <paramref name="count"/> todos of <see cref="User"/> with e-mail <paramref name="owner"/>; returns their ids, newest first.</summary>
     public async Task<List<Guid>> AddAsync(int count, string owner)
     {
         await using var connection = new NpgsqlConnection(connectionString);
         await connection.OpenAsync();
         // Milliseconds apart and in the past, so every id sorts before those the API creates during the run.
         const string sql = """
-            INSERT INTO todos (todo_id, title, description, due_date, status, user_email, created_at, updated_at)
+            INSERT INTO todos (todo_id, owner_id, title, description, due_date, status, user_email, created_at, updated_at)
             SELECT (lpad(to_hex((extract(epoch FROM stamp) * 1000)::bigint), 12, '0') || '7'
                     || substr(md5(n::text || random()::text), 1, 3) || '8'
-                    || substr(md5(random()::text || n::text), 1, 15))::uuid,
+                    || substr(md5(random()::text || n::text), 1, 15))::uuid, $3,
                    'Benchmark todo ' || n, 'Seeded for the benchmark', stamp + interval '7 days',
                    (ARRAY['pending', 'in_progress', 'done'])[1 + (n % 3)::int], $2, stamp, stamp
             FROM (SELECT n, now() - interval '30 days' + n * interval '1 millisecond' AS stamp
@@ -25,6 +28,7 @@ public sealed class Seeder(string connectionString)
         {
             insert.Parameters.AddWithValue(count);
             insert.Parameters.AddWithValue(owner);
+            insert.Parameters.AddWithValue(User);
             await insert.ExecuteNonQueryAsync();
         }
         await ScalarAsync("ANALYZE todos");

@@ -1,5 +1,5 @@
 // Ramps the arrival rate up to 10,000 requests/s and stops at the first sign of failure:
-//   BASE_URL=https://… DURATION=20m k6 run bench/k6/breakpoint.js
+//   BASE_URL=https://… TOKEN=… DURATION=20m k6 run bench/k6/breakpoint.js
 // Ramp slowly (the workshop's lesson): auto scaling needs minutes to add tasks.
 import { setupTodos, mixedRequest } from './todo-mix.js';
 

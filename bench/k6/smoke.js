@@ -1,4 +1,4 @@
-// A minute of light traffic over every route: BASE_URL=https://… k6 run bench/k6/smoke.js
+// A minute of light traffic over every route: BASE_URL=https://… TOKEN=… k6 run bench/k6/smoke.js
 import http from 'k6/http';
 import { check } from 'k6';
 import { baseUrl, setupTodos, mixedRequest } from './todo-mix.js';

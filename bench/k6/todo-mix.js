@@ -3,7 +3,12 @@ import http from 'k6/http';
 import { check } from 'k6';
 
 export const baseUrl = (__ENV.BASE_URL || 'http://127.0.0.1:5080').replace(/\/$/, '');
-const json = { headers: { 'Content-Type': 'application/json' } };
+// An access token minted for the run (README: "Calling the API"): every todo route needs one.
+if (!__ENV.TOKEN) {
+  throw new Error('Set TOKEN to an access token for the API (README: Calling the API).');
+}
+const auth = { Authorization: `Bearer ${__ENV.TOKEN}` };
+const json = { headers: { ...auth, 'Content-Type': 'application/json' } };
 const owner = `k6-${Math.floor(Math.random() * 1e9)}@example.com`;
 
 function createTodo() {
@@ -33,18 +38,18 @@ export function mixedRequest(seeded) {
   const id = ids[Math.floor(Math.random() * ids.length)];
   const roll = Math.random();
   if (roll < 0.60) {
-    check(http.get(`${baseUrl}/todos/${id}`, { tags: { name: 'GET /todos/{id}' } }), { 'read': (r) => r.status === 200 || r.status === 404 });
+    check(http.get(`${baseUrl}/todos/${id}`, { headers: auth, tags: { name: 'GET /todos/{id}' } }), { 'read': (r) => r.status === 200 || r.status === 404 });
   } else if (roll < 0.75) {
-    check(http.get(`${baseUrl}/todos?limit=100`, { tags: { name: 'GET /todos' } }), { 'listed': (r) => r.status === 200 });
+    check(http.get(`${baseUrl}/todos?limit=100`, { headers: auth, tags: { name: 'GET /todos' } }), { 'listed': (r) => r.status === 200 });
   } else if (roll < 0.90) {
     const created = createTodo();
     if (created && known.length < 1000) known.push(created);
   } else if (roll < 0.95) {
     const patch = http.patch(`${baseUrl}/todos/${id}`, JSON.stringify({ status: 'done' }),
-      { headers: { 'Content-Type': 'application/merge-patch+json' }, tags: { name: 'PATCH /todos/{id}' } });
+      { headers: { ...auth, 'Content-Type': 'application/merge-patch+json' }, tags: { name: 'PATCH /todos/{id}' } });
     check(patch, { 'patched': (r) => r.status === 200 || r.status === 404 });
   } else if (known.length > 0) {
     const doomed = known.pop();
-    check(http.del(`${baseUrl}/todos/${doomed}`, null, { tags: { name: 'DELETE /todos/{id}' } }), { 'deleted': (r) => r.status === 204 || r.status === 404 });
+    check(http.del(`${baseUrl}/todos/${doomed}`, null, { headers: auth, tags: { name: 'DELETE /todos/{id}' } }), { 'deleted': (r) => r.status === 204 || r.status === 404 });
   }
 }

@@ -53,6 +53,12 @@ namespace Todo.Api.Data.Migrations
                         .HasColumnType("character varying(255)")
                         .HasColumnName("idempotency_key");
 
+                    b.Property<string>("Owner")
+                        .IsRequired()
+                        .HasMaxLength(255)
+                        .HasColumnType("character varying(255)")
+                        .HasColumnName("owner_id");
+
                     b.Property<string>("Status")
                         .IsRequired()
                         .HasMaxLength(16)
@@ -84,15 +90,21 @@ namespace Todo.Api.Data.Migrations
                     b.HasKey("Id")
                         .HasName("pk_todos");
 
-                    b.HasIndex("IdempotencyKey")
+                    b.HasIndex("Owner", "Id")
+                        .HasDatabaseName("ix_todos_owner_id_todo_id");
+
+                    b.HasIndex("Owner", "IdempotencyKey")
                         .IsUnique()
-                        .HasDatabaseName("ux_todos_idempotency_key");
+                        .HasDatabaseName("ux_todos_owner_id_idempotency_key");
 
                     b.HasIndex("Status", "Id")
                         .HasDatabaseName("ix_todos_status_todo_id");
 
                     b.HasIndex("UserEmail", "Id")
                         .HasDatabaseName("ix_todos_user_email_todo_id");
+
+                    b.HasIndex("Owner", "Status", "Id")
+                        .HasDatabaseName("ix_todos_owner_id_status_todo_id");
 
                     b.ToTable("todos", null, t =>
                         {

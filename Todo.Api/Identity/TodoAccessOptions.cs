@@ -1,0 +1,22 @@
+namespace Todo.Api.Identity;
+
+/// <summary>
+/// Who may use the todo routes, beside the standard bearer settings (<c>Authentication:Schemes:Bearer</c>): section
+/// <c>Authentication</c>.
+/// </summary>
+public sealed class TodoAccessOptions
+{
+    public const string Section = "Authentication";
+
+    /// <summary>The scope that lets a token see and change every owner's todos, and filter lists by owner.</summary>
+    public string AdminScope { get; set; } = "todos:admin";
+
+    /// <summary>
+    /// The workshop's open API: requests without a token may use every todo. For its own clients and load tests only;
+    /// never a default, logged as a warning at every start.
+    /// </summary>
+    public bool AllowAnonymous { get; set; }
+
+    /// <summary>Production refuses <see cref="AllowAnonymous"/> unless this confirms it too.</summary>
+    public bool AllowAnonymousInProduction { get; set; }
+}

@@ -1,0 +1,53 @@
+using Aspire.Hosting.ApplicationModel;
+
+namespace Todo.AppHost;
+
+/// <summary>
+/// Who issues the API's bearer tokens when the model is deployed: a resource of type <c>todo.identity.v0</c> in the
+/// manifest, which Todo.Aws deploys as an Amazon Cognito user pool. Locally the API accepts <c>dotnet user-jwts</c>
+/// tokens instead (its user secrets), so the resource exists only when publishing.
+/// </summary>
+public sealed class TodoIdentityResource(string name, string adminScope) : Resource(name)
+{
+    public const string ManifestType = "todo.identity.v0";
+
+    /// <summary>The scope that sees every owner's todos (<c>Authentication:AdminScope</c> of the API).</summary>
+    public string AdminScope { get; } = adminScope;
+
+    /// <summary>A value the deployment gives the resource: <c>{name.output}</c> in the manifest.</summary>
+    public Output this[string output] => new(this, output);
+
+    public sealed class Output(TodoIdentityResource identity, string output) : IManifestExpressionProvider, IValueProvider
+    {
+        public string ValueExpression => $"{{{identity.Name}.{output}}}";
+
+        public ValueTask<string?> GetValueAsync(CancellationToken cancellationToken = default) =>
+            throw new InvalidOperationException($"{ValueExpression} has a value only once the model is deployed.");
+    }
+}
+
+public static class TodoIdentityExtensions
+{
+    /// <summary>
+    /// When publishing: the identity resource, and the API's bearer settings from its outputs (the issuer, the app
+    /// clients whose access tokens are accepted, the admin scope as the deployment names it).
+    /// </summary>
+    public static IResourceBuilder<ProjectResource> WithTodoIdentity(this IResourceBuilder<ProjectResource> api, string name, string adminScope)
+    {
+        var builder = api.ApplicationBuilder;
+        if (!builder.ExecutionContext.IsPublishMode)
+        {
+            return api;
+        }
+        var identity = builder.AddResource(new TodoIdentityResource(name, adminScope)).WithManifestPublishingCallback(context =>
+        {
+            context.Writer.WriteString("type", TodoIdentityResource.ManifestType);
+            context.Writer.WriteString("adminScope", adminScope);
+        }).Resource;
+        return api
+            .WithEnvironment("Authentication__Schemes__Bearer__Authority", identity["authority"])
+            .WithEnvironment("Authentication__Schemes__Bearer__ValidClientIds__0", identity["userClientId"])
+            .WithEnvironment("Authentication__Schemes__Bearer__ValidClientIds__1", identity["adminClientId"])
+            .WithEnvironment("Authentication__AdminScope", identity["adminScope"]);
+    }
+}
