@@ -27,8 +27,9 @@ public static partial class TodoAuthenticationExtensions
         builder.Services.AddSingleton<TodoCallers>();
 
         builder.Services.AddAuthentication(JwtBearerDefaults.AuthenticationScheme).AddJwtBearer();
+        builder.Services.AddSingleton<ValidatedTokenCache>();
         var clientIds = BearerSettings.ClientIds(builder.Configuration);
-        builder.Services.AddOptions<JwtBearerOptions>(JwtBearerDefaults.AuthenticationScheme).PostConfigure<TimeProvider>((options, clock) =>
+        builder.Services.AddOptions<JwtBearerOptions>(JwtBearerDefaults.AuthenticationScheme).PostConfigure<ValidatedTokenCache>((options, validated) =>
         {
             var parameters = options.TokenValidationParameters;
             parameters.ValidateIssuer = true;
@@ -43,7 +44,28 @@ public static partial class TodoAuthenticationExtensions
 
             options.MapInboundClaims = false;
             options.TokenHandlers.Clear();
-            options.TokenHandlers.Add(new ValidatedTokenCache(new JsonWebTokenHandler { MapInboundClaims = false, MaximumTokenSizeInBytes = MaxTokenBytes }, clock));
+            options.TokenHandlers.Add(new JsonWebTokenHandler { MapInboundClaims = false, MaximumTokenSizeInBytes = MaxTokenBytes });
+            options.Events = new JwtBearerEvents
+            {
+                // A token validated before and not yet expired is accepted as it was, before the handler does anything.
+                OnMessageReceived = context =>
+                {
+                    if (BearerToken(context.Request) is { } token && validated.TryGet(token, out var principal))
+                    {
+                        context.Principal = principal;
+                        context.Success();
+                    }
+                    return Task.CompletedTask;
+                },
+                OnTokenValidated = context =>
+                {
+                    if (context.SecurityToken is JsonWebToken token && context.Principal?.Identity is System.Security.Claims.ClaimsIdentity identity)
+                    {
+                        validated.Remember(token.EncodedToken, identity, token.ValidTo);
+                    }
+                    return Task.CompletedTask;
+                },
+            };
         });
 
         builder.Services.AddAuthorizationBuilder().AddPolicy(TodoPolicy, policy => policy.RequireAssertion(context =>
@@ -56,6 +78,15 @@ public static partial class TodoAuthenticationExtensions
             return access.AllowAnonymous && context.Resource is HttpContext http && !http.Request.Headers.ContainsKey("Authorization");
         }));
         return builder;
+    }
+
+    /// <summary>The token of an <c>Authorization: Bearer</c> header, as the bearer handler reads it; null for none.</summary>
+    private static string? BearerToken(HttpRequest request)
+    {
+        var authorization = request.Headers.Authorization.ToString();
+        return authorization.StartsWith("Bearer ", StringComparison.OrdinalIgnoreCase) && authorization["Bearer ".Length..].Trim() is { Length: > 0 } token
+            ? token
+            : null;
     }
 
     /// <summary>Every route of the group needs a token with a subject (401 without a valid one, 403 without a subject).</summary>

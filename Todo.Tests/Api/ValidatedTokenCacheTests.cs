@@ -1,107 +1,73 @@
 using System.Security.Claims;
-using System.Security.Cryptography;
-using Microsoft.IdentityModel.JsonWebTokens;
-using Microsoft.IdentityModel.Tokens;
 using Todo.Api.Identity;
 
 namespace Todo.Tests.Api;
 
-/// <summary>The cache of validated tokens saves the signature check on repeats, and never outlives a token or remembers a bad one.</summary>
+/// <summary>The validated tokens the bearer handler remembers: never past a token's expiry, never beyond capacity, never shared mutably.</summary>
 public sealed class ValidatedTokenCacheTests
 {
-    private readonly CountingHandler _inner = new();
     private readonly ManualClock _clock = new(DateTimeOffset.UtcNow);
     private readonly ValidatedTokenCache _cache;
 
-    public ValidatedTokenCacheTests() => _cache = new ValidatedTokenCache(_inner, _clock);
+    public ValidatedTokenCacheTests() => _cache = new ValidatedTokenCache(_clock);
 
-    private static readonly TokenValidationParameters s_parameters = new()
-    {
-        ValidIssuer = TestTokens.Issuer,
-        ValidAudience = TestTokens.Audience,
-        IssuerSigningKey = TestTokens.Shared.Key,
-    };
+    private DateTime Now => _clock.GetUtcNow().UtcDateTime;
+
+    private static ClaimsIdentity Identity(string subject) => new([new Claim("sub", subject)], "Bearer");
 
     [Fact]
-    public async Task A_valid_token_is_checked_once_then_remembered()
+    public void A_remembered_token_gives_its_identity_back_until_its_expiry_and_not_from_then_on()
     {
-        var token = TestTokens.Shared.For("alice");
+        var expires = Now.AddMinutes(10);
+        _cache.Remember("token", Identity("alice"), expires);
 
-        var results = new[] { await ValidateAsync(token), await ValidateAsync(token), await ValidateAsync(token) };
-
-        Assert.All(results, result => Assert.True(result.IsValid));
-        Assert.All(results, result => Assert.Equal("alice", result.ClaimsIdentity.FindFirst("sub")?.Value));
-        Assert.Equal(1, _inner.Calls);
-    }
-
-    [Fact]
-    public async Task A_remembered_token_is_checked_in_full_again_from_its_expiry_on()
-    {
-        var expires = _clock.GetUtcNow().UtcDateTime.AddMinutes(10);
-        var token = TestTokens.Shared.Mint(new Dictionary<string, object> { ["sub"] = "alice" }, expires: expires);
-        await ValidateAsync(token);
-
-        _clock.Now = expires.AddSeconds(-1);
-        await ValidateAsync(token);
-        Assert.Equal(1, _inner.Calls);
+        _clock.Now = expires.AddTicks(-1);
+        Assert.True(_cache.TryGet("token", out var principal));
+        Assert.Equal("alice", principal.FindFirst("sub")?.Value);
 
         _clock.Now = expires;
-        await ValidateAsync(token);
-        await ValidateAsync(token);
-        Assert.Equal(3, _inner.Calls);
-    }
-
-    [Fact]
-    public async Task A_token_that_fails_is_never_remembered()
-    {
-        var forged = TestTokens.Shared.Mint(new Dictionary<string, object> { ["sub"] = "mallory" }, key: new SymmetricSecurityKey(RandomNumberGenerator.GetBytes(32)));
-
-        var results = new[] { await ValidateAsync(forged), await ValidateAsync(forged) };
-
-        Assert.All(results, result => Assert.False(result.IsValid));
-        Assert.Equal(2, _inner.Calls);
+        Assert.False(_cache.TryGet("token", out _));
         Assert.Equal(0, _cache.Count);
     }
 
     [Fact]
-    public async Task It_holds_no_more_than_its_capacity()
+    public void A_token_already_expired_or_too_long_is_not_remembered()
     {
-        var tokens = Enumerable.Range(0, ValidatedTokenCache.Capacity + 50).Select(i => TestTokens.Shared.For($"user-{i}")).ToList();
+        _cache.Remember("expired", Identity("alice"), Now);
+        _cache.Remember(new string('t', ValidatedTokenCache.MaxCachedTokenLength + 1), Identity("alice"), Now.AddHours(1));
 
-        foreach (var token in tokens)
-        {
-            Assert.True((await ValidateAsync(token)).IsValid);
-        }
-
-        Assert.Equal(ValidatedTokenCache.Capacity, _cache.Count);
-        Assert.True((await ValidateAsync(tokens[^1])).IsValid);
+        Assert.Equal(0, _cache.Count);
     }
 
     [Fact]
-    public async Task Each_request_gets_its_own_copy_of_the_claims()
+    public void It_holds_no_more_than_its_capacity_and_makes_room_as_tokens_expire()
     {
-        var token = TestTokens.Shared.For("alice");
-        var first = await ValidateAsync(token);
+        for (var i = 0; i < ValidatedTokenCache.Capacity + 50; i++)
+        {
+            _cache.Remember($"token-{i}", Identity($"user-{i}"), Now.AddMinutes(i < 100 ? 1 : 60));
+        }
+        Assert.Equal(ValidatedTokenCache.Capacity, _cache.Count);
+        Assert.False(_cache.TryGet($"token-{ValidatedTokenCache.Capacity + 10}", out _));
 
-        first.ClaimsIdentity.AddClaim(new Claim("scope", "todos:admin"));
-        var second = await ValidateAsync(token);
+        _clock.Now = Now.AddMinutes(2);
+        _cache.Remember("newcomer", Identity("newcomer"), Now.AddMinutes(60));
 
-        Assert.Null(second.ClaimsIdentity.FindFirst("scope"));
+        Assert.True(_cache.TryGet("newcomer", out _));
+        Assert.Equal(ValidatedTokenCache.Capacity - 100 + 1, _cache.Count);
     }
 
-    private Task<TokenValidationResult> ValidateAsync(string token) => _cache.ValidateTokenAsync(token, s_parameters);
-
-    private sealed class CountingHandler : JsonWebTokenHandler
+    [Fact]
+    public void Each_request_gets_its_own_copy_of_the_identity()
     {
-        public int Calls;
+        var validated = Identity("alice");
+        _cache.Remember("token", validated, Now.AddHours(1));
+        validated.AddClaim(new Claim("scope", "todos:admin"));
 
-        public CountingHandler() => MapInboundClaims = false;
+        Assert.True(_cache.TryGet("token", out var first));
+        ((ClaimsIdentity)first.Identity!).AddClaim(new Claim("scope", "todos:admin"));
+        Assert.True(_cache.TryGet("token", out var second));
 
-        public override Task<TokenValidationResult> ValidateTokenAsync(string token, TokenValidationParameters validationParameters)
-        {
-            Interlocked.Increment(ref Calls);
-            return base.ValidateTokenAsync(token, validationParameters);
-        }
+        Assert.Null(second.FindFirst("scope"));
     }
 
     private sealed class ManualClock(DateTimeOffset now) : TimeProvider
