@@ -49,11 +49,13 @@ public sealed class ApiProcess : IAsyncDisposable
 
     /// <summary>
     /// Starts <paramref name="apiDll"/> with <paramref name="settings"/> as environment (after the settings that accept
-    /// <see cref="TestTokens.Shared"/>'s tokens), behind <paramref name="launcher"/> if given (<c>taskset -c 0</c>, say),
-    /// and returns once <paramref name="probePath"/> answers 200 to <see cref="TestTokens.DefaultUser"/>.
+    /// <see cref="TestTokens.Shared"/>'s tokens, unless <paramref name="acceptTestTokens"/> is false), behind
+    /// <paramref name="launcher"/> if given (<c>taskset -c 0</c>, say), and returns once <paramref name="probePath"/>
+    /// answers 200 to <see cref="TestTokens.DefaultUser"/>.
     /// </summary>
     public static async Task<ApiProcess> StartAsync(
-        string apiDll, IReadOnlyDictionary<string, string> settings, IReadOnlyList<string>? launcher = null, string probePath = "/")
+        string apiDll, IReadOnlyDictionary<string, string> settings, IReadOnlyList<string>? launcher = null, string probePath = "/",
+        bool acceptTestTokens = true)
     {
         var baseAddress = new Uri($"http://127.0.0.1:{FreePort.OnLoopback()}");
         string[] command = [.. launcher ?? [], .. Command(apiDll)];
@@ -66,7 +68,7 @@ public sealed class ApiProcess : IAsyncDisposable
         startInfo.Environment["ASPNETCORE_URLS"] = baseAddress.ToString();
         startInfo.Environment["ASPNETCORE_ENVIRONMENT"] = "Production";
         startInfo.Environment["Logging__LogLevel__Default"] = "Warning";
-        foreach (var (name, value) in TestTokens.Shared.ApiSettings.Concat(settings))
+        foreach (var (name, value) in (acceptTestTokens ? TestTokens.Shared.ApiSettings : new Dictionary<string, string>()).Concat(settings))
         {
             startInfo.Environment[name.Replace(":", "__", StringComparison.Ordinal)] = value;
         }
