@@ -48,7 +48,10 @@ public sealed partial class TodoWarmUp(
     /// <summary>Before the API listens: every endpoint once, writes included, in a transaction that is rolled back.</summary>
     public Task StartingAsync(CancellationToken cancellationToken) => WithinTimeLimitAsync("handlers", RunEveryEndpointAsync);
 
-    /// <summary>Once it listens: a request that changes nothing to each endpoint, through the whole pipeline.</summary>
+    /// <summary>
+    /// Once it listens: a request that changes nothing to each endpoint, through the pipeline as far as a request
+    /// without a token goes (routing, authentication, the 401 problem details).
+    /// </summary>
     public Task StartedAsync(CancellationToken cancellationToken) => WithinTimeLimitAsync("routes", RequestEveryRouteAsync);
 
     public Task StartAsync(CancellationToken cancellationToken) => Task.CompletedTask;

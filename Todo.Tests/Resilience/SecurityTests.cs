@@ -23,15 +23,7 @@ public sealed class SecurityTests(TodoSystem system)
     {
         var logs = new ConcurrentQueue<string>();
         var spans = new ConcurrentQueue<string>();
-        using var listener = new ActivityListener
-        {
-            ShouldListenTo = _ => true,
-            Sample = (ref ActivityCreationOptions<ActivityContext> _) => ActivitySamplingResult.AllDataAndRecorded,
-            ActivityStopped = activity => spans.Enqueue(
-                $"{activity.DisplayName} {string.Join(' ', activity.TagObjects.Select(tag => $"{tag.Key}={tag.Value}"))} " +
-                string.Join(' ', activity.Events.SelectMany(e => e.Tags.Select(tag => $"{tag.Key}={tag.Value}")))),
-        };
-        ActivitySource.AddActivityListener(listener);
+        using var listener = ListenToEverySpan(spans);
         await using var api = TodoApiInstance.Start(system.TodosConnectionString, system.CacheConnectionString,
             configure: builder => builder.ConfigureLogging(logging => logging.SetMinimumLevel(LogLevel.Trace).AddProvider(new CapturingLoggerProvider(logs))));
 
@@ -65,15 +57,7 @@ public sealed class SecurityTests(TodoSystem system)
     {
         var logs = new ConcurrentQueue<string>();
         var spans = new ConcurrentQueue<string>();
-        using var listener = new ActivityListener
-        {
-            ShouldListenTo = _ => true,
-            Sample = (ref ActivityCreationOptions<ActivityContext> _) => ActivitySamplingResult.AllDataAndRecorded,
-            ActivityStopped = activity => spans.Enqueue(
-                $"{activity.DisplayName} {string.Join(' ', activity.TagObjects.Select(tag => $"{tag.Key}={tag.Value}"))} " +
-                string.Join(' ', activity.Events.SelectMany(e => e.Tags.Select(tag => $"{tag.Key}={tag.Value}")))),
-        };
-        ActivitySource.AddActivityListener(listener);
+        using var listener = ListenToEverySpan(spans);
         await using var api = TodoApiInstance.Start(system.TodosConnectionString, system.CacheConnectionString,
             settings: new Dictionary<string, string?> { ["Logging:LogLevel:Default"] = "Trace", ["Logging:LogLevel:Microsoft.AspNetCore"] = "Trace" },
             configure: builder => builder.ConfigureLogging(logging => logging.SetMinimumLevel(LogLevel.Trace).AddProvider(new CapturingLoggerProvider(logs))));
@@ -103,6 +87,21 @@ public sealed class SecurityTests(TodoSystem system)
         {
             Assert.DoesNotContain(secrets, secret => text.Contains(secret, StringComparison.Ordinal));
         }
+    }
+
+    /// <summary>Every span of this process, with its tags and its events' tags, into <paramref name="spans"/>.</summary>
+    private static ActivityListener ListenToEverySpan(ConcurrentQueue<string> spans)
+    {
+        var listener = new ActivityListener
+        {
+            ShouldListenTo = _ => true,
+            Sample = (ref ActivityCreationOptions<ActivityContext> _) => ActivitySamplingResult.AllDataAndRecorded,
+            ActivityStopped = activity => spans.Enqueue(
+                $"{activity.DisplayName} {string.Join(' ', activity.TagObjects.Select(tag => $"{tag.Key}={tag.Value}"))} " +
+                string.Join(' ', activity.Events.SelectMany(e => e.Tags.Select(tag => $"{tag.Key}={tag.Value}")))),
+        };
+        ActivitySource.AddActivityListener(listener);
+        return listener;
     }
 
     [Fact]
