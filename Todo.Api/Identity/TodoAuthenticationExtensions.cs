@@ -25,7 +25,9 @@ public static partial class TodoAuthenticationExtensions
         builder.Services.AddSingleton(access);
         builder.Services.AddSingleton<TodoCallers>();
 
-        builder.Services.AddAuthentication(JwtBearerDefaults.AuthenticationScheme).AddJwtBearer();
+        // No default scheme (the csproj suppresses the one-scheme default): only the todo routes' policy authenticates, so
+        // /, /alive and /health never read a token.
+        builder.Services.AddAuthentication().AddJwtBearer();
         builder.Services.AddSingleton<ValidatedTokenCache>();
         var clientIds = BearerSettings.ClientIds(builder.Configuration);
         builder.Services.AddOptions<JwtBearerOptions>(JwtBearerDefaults.AuthenticationScheme).PostConfigure<ValidatedTokenCache>((options, validated) =>
@@ -67,7 +69,7 @@ public static partial class TodoAuthenticationExtensions
             };
         });
 
-        builder.Services.AddAuthorizationBuilder().AddPolicy(TodoPolicy, policy => policy.RequireAssertion(context =>
+        builder.Services.AddAuthorizationBuilder().AddPolicy(TodoPolicy, policy => policy.AddAuthenticationSchemes(JwtBearerDefaults.AuthenticationScheme).RequireAssertion(context =>
         {
             if (context.User.Identity?.IsAuthenticated == true)
             {

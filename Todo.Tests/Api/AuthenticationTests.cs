@@ -3,6 +3,8 @@ using System.Net.Http.Headers;
 using System.Net.Http.Json;
 using System.Security.Cryptography;
 using System.Text;
+using Microsoft.AspNetCore.Hosting;
+using Microsoft.Extensions.Logging;
 using Microsoft.IdentityModel.Tokens;
 using Todo.Tests.Infrastructure;
 
@@ -43,6 +45,27 @@ public sealed class AuthenticationTests(TodoSystem system)
         using var response = await anonymous.GetAsync(path);
 
         Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+    }
+
+    [Fact]
+    public async Task The_service_routes_never_read_a_token()
+    {
+        var logs = new System.Collections.Concurrent.ConcurrentQueue<string>();
+        await using var api = system.StartAnotherApi(
+            new Dictionary<string, string?> { ["Logging:LogLevel:Microsoft.AspNetCore.Authentication"] = "Trace" },
+            builder => builder.ConfigureLogging(logging => logging.AddProvider(new CapturingLoggerProvider(logs))));
+        using var client = api.CreateClient();
+        client.DefaultRequestHeaders.TryAddWithoutValidation("Authorization", "Bearer not-a-token");
+        // The warm-up's requests to the todo routes, at start.
+        logs.Clear();
+
+        foreach (var path in new[] { "/", "/alive", "/health" })
+        {
+            Assert.Equal(HttpStatusCode.OK, (await client.GetAsync(path)).StatusCode);
+        }
+        Assert.DoesNotContain(logs, line => line.StartsWith("Microsoft.AspNetCore.Authentication", StringComparison.Ordinal));
+        (await client.GetAsync("/todos")).Dispose();
+        Assert.Contains(logs, line => line.StartsWith("Microsoft.AspNetCore.Authentication", StringComparison.Ordinal));
     }
 
     /// <summary>Every way a token can be wrong: each gets the same 401, never a 500, never the data.</summary>

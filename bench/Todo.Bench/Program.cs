@@ -31,10 +31,8 @@ await using (var servers = await TodoServers.StartAsync("postgres", "todos", "ca
         report.StartupMs = api.StartupTime.TotalMilliseconds;
         report.FirstBurst = await FirstBurst.SendAsync(api.BaseAddress, 60);
         await MeasureAsync(api, "root", "GET / (the server's ceiling)", Scripts.Get("/"));
-        await MeasureAsync(api, "item-cached", "GET /todos/{id}, 100 todos, cached", Scripts.GetRandomTodo(smallIds));
-        await MeasureAsync(api, "list-cached", "GET /todos?limit=100, cached", Scripts.Get("/todos?limit=100"));
-        await MeasureAsync(api, "item-cached-auth", "… with a user's token", Scripts.WithToken(userToken, Scripts.GetRandomTodo(smallIds)));
-        await MeasureAsync(api, "list-cached-auth", "… with a user's token (the user's 100 todos)", Scripts.WithToken(userToken, Scripts.Get("/todos?limit=100")));
+        await MeasureWithAndWithoutTokenAsync(api, "item-cached", "GET /todos/{id}, 100 todos, cached", "… with a user's token", Scripts.GetRandomTodo(smallIds));
+        await MeasureWithAndWithoutTokenAsync(api, "list-cached", "GET /todos?limit=100, cached", "… with a user's token (the user's 100 todos)", Scripts.Get("/todos?limit=100"));
         await MeasureAsync(api, "create", "POST /todos", Scripts.CreateTodo());
         await MeasureAsync(api, "create-auth", "… with a user's token", Scripts.WithToken(userToken, Scripts.CreateTodo()));
         mixedIds = await WriteIdsAsync("mixed", await seeder.AddAsync(10_000, "bench-mixed@example.com"));
@@ -85,6 +83,17 @@ await using (var servers = await TodoServers.StartAsync("postgres", "todos", "ca
         Console.WriteLine($"  {rows:N0} todos in the table");
         await MeasureAsync(api, $"page-first-{label}", $"GET /todos?limit=100, first page of {rows:N0}, uncached", Scripts.Get(query));
         await MeasureAsync(api, $"page-deep-{label}", $"… the page after row {rows / 2:N0} of {rows:N0}, uncached", Scripts.Get($"{query}&after={middle}"));
+    }
+
+    // Both, then both again, measured the second time: on one busy core the code the two share is still being optimized
+    // during the first runs, and whichever came second would gain from it.
+    async Task MeasureWithAndWithoutTokenAsync(ApiProcess api, string name, string description, string withTokenDescription, string script)
+    {
+        var withToken = Scripts.WithToken(userToken, script);
+        await wrk.RunAsync(api.BaseAddress, name, script);
+        await wrk.RunAsync(api.BaseAddress, $"{name}-auth", withToken);
+        await MeasureAsync(api, name, description, script);
+        await MeasureAsync(api, $"{name}-auth", withTokenDescription, withToken);
     }
 
     async Task MeasureAsync(ApiProcess api, string name, string description, string script) =>
