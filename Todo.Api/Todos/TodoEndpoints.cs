@@ -12,7 +12,8 @@ namespace Todo.Api.Todos;
 /// <item>Authentication and authorization (Identity/TodoAuthenticationExtensions): no valid bearer token, 401 with
 /// <c>WWW-Authenticate</c>; a token without a subject, 403. The handler gets the caller as <see cref="TodoCaller"/>.</item>
 /// <item><c>CacheSharedOutput</c> (GET only): SharedOutputCacheMiddleware answers a hit from Redis (the caller's own
-/// entry, TodoCache) before the rate limiter and the handler; a miss runs the handler and stores its 200 unless a write moved the tag meanwhile.</item>
+/// entry, TodoCache) before the rate limiter and the handler; a miss runs the handler and stores its 200 unless a write
+/// moved the tag meanwhile.</item>
 /// <item>The rate limiter: reads and writes each have a concurrency limit and a queue; beyond them, 503 at once.</item>
 /// <item>Binding: a body that is not JSON, too deep, too large or of another media type throws before the handler, and
 /// RequestExceptionHandler answers 400 naming the field, 413 or 415.</item>

@@ -5,8 +5,8 @@ namespace Todo.Tests.Resilience;
 
 /// <summary>
 /// A reproducible stream of hostile requests: malformed and mistyped JSON, huge and deep payloads, control and
-/// non-BMP characters, SQL- and script-like text, odd paths, methods and headers, forged and malformed tokens. Some are valid creates for
-/// <see cref="Owner"/>, so the test can count what should have been stored.
+/// non-BMP characters, SQL- and script-like text, odd paths, methods and headers, forged and malformed tokens. Some are
+/// valid creates for <see cref="Owner"/>, so the test can count what should have been stored.
 /// </summary>
 public sealed class HostileRequests(int seed, string owner)
 {
