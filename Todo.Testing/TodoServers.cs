@@ -60,7 +60,7 @@ public sealed class TodoServers : IAsyncDisposable
             .Where(resource => resource is not ParameterResource && resources.Length > 0 && !resources.Contains(resource.Name))
             .ToList();
         unwanted.ForEach(resource => builder.Resources.Remove(resource));
-        // The model's API accepts this run's test tokens (beside nothing of the developer's: the settings replace theirs).
+        // The model's API accepts this run's test tokens; these settings take the place of any the developer's secrets hold.
         foreach (var api in builder.Resources.OfType<ProjectResource>().ToList())
         {
             var project = builder.CreateResourceBuilder(api);
