@@ -70,7 +70,7 @@ public sealed class ApiProcess : IAsyncDisposable
         startInfo.Environment["Logging__LogLevel__Default"] = "Warning";
         foreach (var (name, value) in (acceptTestTokens ? TestTokens.Shared.ApiSettings : new Dictionary<string, string>()).Concat(settings))
         {
-            startInfo.Environment[name.Replace(":", "__", StringComparison.Ordinal)] = value;
+            startInfo.Environment[EnvironmentVariable(name)] = value;
         }
 
         using var probe = TestTokens.Shared.Client(baseAddress, TestTokens.DefaultUser);
@@ -101,6 +101,9 @@ public sealed class ApiProcess : IAsyncDisposable
         process.Kill(entireProcessTree: true);
         throw new InvalidOperationException($"The API did not answer GET {probePath} (exited: {process.HasExited}).");
     }
+
+    /// <summary>The environment variable that sets configuration key <paramref name="key"/> (<c>a:b</c> is <c>a__b</c>).</summary>
+    public static string EnvironmentVariable(string key) => key.Replace(":", "__", StringComparison.Ordinal);
 
     /// <summary>
     /// A self-contained publish carries its runtime: it starts through its own executable, as in its container. A build

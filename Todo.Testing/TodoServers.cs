@@ -66,7 +66,7 @@ public sealed class TodoServers : IAsyncDisposable
             var project = builder.CreateResourceBuilder(api);
             foreach (var (key, value) in TestTokens.Shared.ApiSettings)
             {
-                project.WithEnvironment(key.Replace(":", "__", StringComparison.Ordinal), value);
+                project.WithEnvironment(ApiProcess.EnvironmentVariable(key), value);
             }
         }
 

@@ -85,7 +85,7 @@ public sealed class AccessSettingsTests(TodoSystem system)
         };
         foreach (var (key, value) in settings)
         {
-            environment[key.Replace(":", "__", StringComparison.Ordinal)] = value;
+            environment[ApiProcess.EnvironmentVariable(key)] = value;
         }
         return await ExternalCommand.RunAsync("dotnet", [ApiProcess.BuiltApi], TimeSpan.FromMinutes(1), Repository.Root, environment);
     }

@@ -71,11 +71,4 @@ public sealed class HealthTests(TodoSystem system)
         await latest.WriteAsync(context);
         return context.Response.StatusCode;
     }
-
-    private sealed class ManualClock : TimeProvider
-    {
-        public DateTimeOffset Now { get; set; } = DateTimeOffset.UnixEpoch;
-
-        public override DateTimeOffset GetUtcNow() => Now;
-    }
 }

@@ -1,12 +1,13 @@
 using System.Security.Claims;
 using Todo.Api.Identity;
+using Todo.Tests.Infrastructure;
 
 namespace Todo.Tests.Api;
 
 /// <summary>The validated tokens the bearer handler remembers: never past a token's expiry, never beyond capacity, never shared mutably.</summary>
 public sealed class ValidatedTokenCacheTests
 {
-    private readonly ManualClock _clock = new(DateTimeOffset.UtcNow);
+    private readonly ManualClock _clock = new() { Now = DateTimeOffset.UtcNow };
     private readonly ValidatedTokenCache _cache;
 
     public ValidatedTokenCacheTests() => _cache = new ValidatedTokenCache(_clock);
@@ -68,12 +69,5 @@ public sealed class ValidatedTokenCacheTests
         Assert.True(_cache.TryGet("token", out var second));
 
         Assert.Null(second.FindFirst("scope"));
-    }
-
-    private sealed class ManualClock(DateTimeOffset now) : TimeProvider
-    {
-        public DateTimeOffset Now { get; set; } = now;
-
-        public override DateTimeOffset GetUtcNow() => Now;
     }
 }

@@ -19,7 +19,7 @@ public sealed class StartupTests(ITestOutputHelper output)
         var clock = Stopwatch.StartNew();
 
         var (exitCode, printed) = await ExternalCommand.RunAsync("dotnet", [ApiProcess.BuiltApi], TimeSpan.FromMinutes(1), Repository.Root,
-            new Dictionary<string, string?>(TestTokens.Shared.ApiSettings.Select(setting => KeyValuePair.Create(setting.Key.Replace(":", "__", StringComparison.Ordinal), (string?)setting.Value)))
+            new Dictionary<string, string?>(TestTokens.Shared.ApiSettings.Select(setting => KeyValuePair.Create(ApiProcess.EnvironmentVariable(setting.Key), (string?)setting.Value)))
             {
                 ["ASPNETCORE_URLS"] = $"http://127.0.0.1:{FreePort.OnLoopback()}",
                 ["ASPNETCORE_ENVIRONMENT"] = "Production",
