@@ -1,7 +1,6 @@
 using Amazon.CDK;
 using Amazon.CDK.AWS.Cognito;
 using Constructs;
-using Todo.Aws.Manifest;
 
 namespace Todo.Aws.Stacks;
 
