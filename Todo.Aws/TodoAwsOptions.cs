@@ -48,6 +48,20 @@ public sealed partial record TodoAwsOptions
     public int MemoryTargetPercent { get; init; } = 60;
     public int RequestsPerTarget { get; init; } = 6000;
     public string? CertificateArn { get; init; }
+    /// <summary>Lets a public load balancer without <see cref="CertificateArn"/> serve plain HTTP, tokens and all.</summary>
+    public bool AllowPlainHttp { get; init; }
+    /// <summary>Aurora and the load balancer refuse deletion until this is turned off and deployed.</summary>
+    public bool DeletionProtection { get; init; } = true;
+    /// <summary>An AWS WAF web ACL in front of the load balancer: AWS managed rule groups and a rate limit per address.</summary>
+    public bool WebAcl { get; init; }
+    /// <summary>Requests one client address may send in five minutes before the web ACL blocks it.</summary>
+    public int WebAclRateLimit { get; init; } = 2000;
+    public int AccessLogDays { get; init; } = 90;
+    public int LogRetentionDays { get; init; } = 30;
+    /// <summary>Interface endpoints for ECR, Secrets Manager and CloudWatch Logs, and the S3 gateway endpoint.</summary>
+    public bool VpcEndpoints { get; init; }
+    public int CacheMaxDataGB { get; init; } = 2;
+    public int CacheMaxEcpuPerSecond { get; init; } = 100_000;
 
     public string ImageRepository { get; init; } = "todo";
     public string? ImageTag { get; init; }
@@ -111,6 +125,15 @@ public sealed partial record TodoAwsOptions
             MemoryTargetPercent = context.Int("memoryTargetPercent", 10, 95) ?? defaults.MemoryTargetPercent,
             RequestsPerTarget = context.Int("requestsPerTarget", 1, 1_000_000) ?? defaults.RequestsPerTarget,
             CertificateArn = context.String("certificateArn"),
+            AllowPlainHttp = context.Bool("allowPlainHttp") ?? defaults.AllowPlainHttp,
+            DeletionProtection = context.Bool("deletionProtection") ?? defaults.DeletionProtection,
+            WebAcl = context.Bool("webAcl") ?? defaults.WebAcl,
+            WebAclRateLimit = context.Int("webAclRateLimit", 10, 2_000_000_000) ?? defaults.WebAclRateLimit,
+            AccessLogDays = context.Int("accessLogDays", 1, 3650) ?? defaults.AccessLogDays,
+            LogRetentionDays = context.Int("logRetentionDays", 1, 3653) ?? defaults.LogRetentionDays,
+            VpcEndpoints = context.Bool("vpcEndpoints") ?? defaults.VpcEndpoints,
+            CacheMaxDataGB = context.Int("cacheMaxDataGB", 1, 5000) ?? defaults.CacheMaxDataGB,
+            CacheMaxEcpuPerSecond = context.Int("cacheMaxEcpuPerSecond", 1000, 15_000_000) ?? defaults.CacheMaxEcpuPerSecond,
             ImageRepository = context.String("imageRepository") ?? defaults.ImageRepository,
             ImageTag = context.String("imageTag"),
         }.Validated();
@@ -155,6 +178,10 @@ public sealed partial record TodoAwsOptions
         {
             throw new ArgumentException($"Context certificateArn must be an ACM certificate in {Region}: a load balancer uses certificates of its own region.");
         }
+        if (!LogRetention.IsValid(LogRetentionDays))
+        {
+            throw new ArgumentException($"Context logRetentionDays must be a period CloudWatch Logs offers: {string.Join(", ", LogRetention.Days)}; got {LogRetentionDays}.");
+        }
         return this;
     }
 
@@ -178,6 +205,13 @@ public sealed partial record TodoAwsOptions
             string text => text.Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries),
             object[] items => items.Select(item => Convert.ToString(item, CultureInfo.InvariantCulture)!).ToArray(),
             var other => throw new ArgumentException($"Context {key} must be a list of strings, not {other}."),
+        };
+
+        public bool? Bool(string key) => String(key) switch
+        {
+            null => null,
+            var text when bool.TryParse(text, out var value) => value,
+            var text => throw new ArgumentException($"Context {key} must be true or false; got '{text}'."),
         };
 
         public int? Int(string key, int min, int max) => Double(key, min, max) switch

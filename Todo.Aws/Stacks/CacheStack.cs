@@ -54,6 +54,12 @@ public sealed class CacheStack : Stack, IAwsTarget
                 SecurityGroupIds = [_securityGroup.SecurityGroupId],
                 SubnetIds = isolatedSubnets,
                 UserGroupId = userGroup.UserGroupId,
+                // The most it may grow to and serve, and so cost: past them ElastiCache evicts and throttles.
+                CacheUsageLimits = new CfnServerlessCache.CacheUsageLimitsProperty
+                {
+                    DataStorage = new CfnServerlessCache.DataStorageProperty { Maximum = options.CacheMaxDataGB, Unit = "GB" },
+                    EcpuPerSecond = new CfnServerlessCache.ECPUPerSecondProperty { Maximum = options.CacheMaxEcpuPerSecond },
+                },
             });
             cache.AddDependency(userGroup);
             (_host, _port) = (cache.AttrEndpointAddress, cache.AttrEndpointPort);
@@ -83,6 +89,7 @@ public sealed class CacheStack : Stack, IAwsTarget
                 Port = Ports[0],
             });
             group.AddDependency(userGroup);
+            AcceptNodeFindings(group, replicated);
             (_host, _port) = (group.AttrPrimaryEndPointAddress, group.AttrPrimaryEndPointPort);
         }
 
@@ -94,6 +101,15 @@ public sealed class CacheStack : Stack, IAwsTarget
     }
 
     public const string ApplicationUser = "app";
+
+    /// <summary>
+    /// What user <see cref="ApplicationUser"/> may do: the output cache's keys only (its prefix, <c>todo/</c>), and only the
+    /// commands its store sends (GET; EVAL and EVALSHA, after SCRIPT LOAD, of scripts that call GET, SET, INCR, PEXPIRE
+    /// and TIME), its health check (PING) and the client's handshake (ECHO, INFO, CLUSTER NODES, CLIENT SETNAME and ID).
+    /// Everything else, and every other key, is refused.
+    /// </summary>
+    public const string ApplicationAccess =
+        "on ~todo/* -@all +get +set +incr +pexpire +time +eval +evalsha +script|load +ping +echo +info +cluster|nodes +client|setname +client|id";
 
     public ResolvedValue Resolve(string path) => path switch
     {
@@ -110,6 +126,23 @@ public sealed class CacheStack : Stack, IAwsTarget
         {
             AwsTargets.AllowIngress(clientScope, _securityGroup, client, port, $"Redis from {clientName}");
         }
+    }
+
+    private static void AcceptNodeFindings(CfnReplicationGroup group, bool replicated)
+    {
+        var accepted = new List<NagSuppression>
+        {
+            new("AEC5", "A port other than 6379 hides nothing from a client that is already let in: only the tasks' security group "
+                + "reaches these ports, over TLS, as a user with a password."),
+            new("AEC6", "Users and a user group (role-based access control) authenticate every client, each user with its own password "
+                + "and rights; a Redis AUTH token is the older single-password scheme a group replaces, and the two cannot be combined."),
+        };
+        if (!replicated)
+        {
+            accepted.Add(new("AEC4", "One node is what cacheNodes=1 asks for: a cache whose loss costs only misses, for the price of one "
+                + "node. The API keeps serving from PostgreSQL while the node is replaced."));
+        }
+        NagSuppression.On(group, [.. accepted]);
     }
 
     private Secret GeneratedPassword(string id, string secretName, string description) => new(this, id, new SecretProps
@@ -139,7 +172,7 @@ public sealed class CacheStack : Stack, IAwsTarget
             Engine = engine,
             UserId = $"{cacheName}-app",
             UserName = ApplicationUser,
-            AccessString = "on ~* &* +@all",
+            AccessString = ApplicationAccess,
             AuthenticationMode = PasswordAuthentication(password),
         });
         var group = new CfnUserGroup(this, "UserGroup", new CfnUserGroupProps

@@ -50,9 +50,16 @@ public sealed class DatabaseStack : Stack
             ServerlessV2MinCapacity = serverless ? options.DatabaseMinCapacity : null,
             ServerlessV2MaxCapacity = serverless ? options.DatabaseMaxCapacity : null,
             Backup = new BackupProps { Retention = Duration.Days(7) },
-            DeletionProtection = false,
+            DeletionProtection = options.DeletionProtection,
+            IamAuthentication = true,
             RemovalPolicy = RemovalPolicy.SNAPSHOT,
         });
+
+        if (!options.DeletionProtection)
+        {
+            NagSuppression.On(_cluster, new NagSuppression("RDS10", "deletionProtection=false was set for this deployment: a "
+                + "throwaway or test system that `cdk destroy` must be able to remove. Deletion still leaves a final snapshot."));
+        }
 
         var credentials = _cluster.Secret!;
         var poolSize = DatabaseConnections.PoolSizePerTask(options, services);

@@ -44,6 +44,14 @@ public sealed class IdentityStack : Stack, IAwsTarget
             RemovalPolicy = RemovalPolicy.RETAIN,
         });
 
+        NagSuppression.On(_pool,
+            new NagSuppression("COG2", "People enrol a TOTP authenticator when they choose (MFA optional, never SMS); requiring it "
+                + "would stop the CLI sign-in README documents at an MFA_SETUP challenge. Admin tokens come from the client-credentials "
+                + "client, with no user and no password to take over."),
+            new NagSuppression("COG3", "Threat protection (AdvancedSecurityMode ENFORCED) needs Cognito's Plus tier, priced per monthly "
+                + "active user. Without self sign-up there are no strangers' sign-ups to screen: administrators create every user, and "
+                + "passwords need 12 characters of four kinds."));
+
         var identifier = $"{options.AppName}-api";
         var admin = new ResourceServerScope(new ResourceServerScopeProps
         {

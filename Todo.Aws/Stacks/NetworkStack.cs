@@ -1,12 +1,15 @@
 using Amazon.CDK;
 using Amazon.CDK.AWS.EC2;
+using Amazon.CDK.AWS.Logs;
 using Constructs;
 
 namespace Todo.Aws.Stacks;
 
 /// <summary>
 /// A VPC over two or more named availability zones: public subnets (load balancers, NAT), private subnets (tasks) and
-/// isolated subnets (database, cache). Zones are given, never looked up, so synthesis needs no AWS account.
+/// isolated subnets (database, cache). Zones are given, never looked up, so synthesis needs no AWS account. Every
+/// flow, accepted or rejected, is logged to CloudWatch Logs; by switch, the AWS services the tasks use are reached
+/// through VPC endpoints instead of the NAT gateway.
 /// </summary>
 /// <remarks>
 /// One address plan for every switch: the three groups always exist, in this order and with these sizes, so each
@@ -19,13 +22,14 @@ public sealed class NetworkStack : Stack
     public const string PublicSubnets = "public";
     public const string PrivateSubnets = "private";
     public const string IsolatedSubnets = "isolated";
+    private const string AddressRange = "10.0.0.0/16";
 
     public NetworkStack(Construct scope, string id, TodoAwsOptions options, IStackProps props) : base(scope, id, props)
     {
         var withNat = options.NatGateways > 0;
         Vpc = new Vpc(this, "Vpc", new VpcProps
         {
-            IpAddresses = IpAddresses.Cidr("10.0.0.0/16"),
+            IpAddresses = IpAddresses.Cidr(AddressRange),
             AvailabilityZones = [.. options.AvailabilityZones],
             NatGateways = options.NatGateways,
             SubnetConfiguration =
@@ -43,6 +47,20 @@ public sealed class NetworkStack : Stack
         TaskSubnets = new SubnetSelection { SubnetGroupName = withNat ? PrivateSubnets : PublicSubnets };
         TasksNeedPublicAddresses = !withNat;
 
+        Vpc.AddFlowLog("FlowLog", new FlowLogOptions
+        {
+            TrafficType = FlowLogTrafficType.ALL,
+            Destination = FlowLogDestination.ToCloudWatchLogs(new LogGroup(this, "FlowLogs", new LogGroupProps
+            {
+                Retention = LogRetention.Of(options),
+                RemovalPolicy = RemovalPolicy.DESTROY,
+            })),
+        });
+        if (options.VpcEndpoints)
+        {
+            AddServiceEndpoints();
+        }
+
         foreach (var subnet in new[] { Vpc.PublicSubnets, Vpc.PrivateSubnets, Vpc.IsolatedSubnets }.SelectMany(subnets => subnets))
         {
             ExportValue(subnet.SubnetId);
@@ -50,6 +68,44 @@ public sealed class NetworkStack : Stack
     }
 
     public Vpc Vpc { get; }
+
+    /// <summary>
+    /// What a task reaches at start and while it runs, through endpoints in the private subnets (one per zone, private
+    /// DNS, so every subnet's calls take them): images (ECR's API and registry, the layers from S3), secrets and logs.
+    /// </summary>
+    private void AddServiceEndpoints()
+    {
+        var subnets = new SubnetSelection { SubnetGroupName = PrivateSubnets };
+        var endpoints = new SecurityGroup(this, "EndpointsSecurityGroup", new SecurityGroupProps
+        {
+            Vpc = Vpc,
+            AllowAllOutbound = false,
+            Description = Ec2Text.Description("VPC endpoints: HTTPS from inside the VPC only"),
+        });
+        endpoints.AddIngressRule(Peer.Ipv4(AddressRange), Port.Tcp(443), Ec2Text.Description("HTTPS from the VPC"));
+        foreach (var (id, service) in new[]
+        {
+            ("EcrApi", InterfaceVpcEndpointAwsService.ECR),
+            ("EcrRegistry", InterfaceVpcEndpointAwsService.ECR_DOCKER),
+            ("SecretsManager", InterfaceVpcEndpointAwsService.SECRETS_MANAGER),
+            ("Logs", InterfaceVpcEndpointAwsService.CLOUDWATCH_LOGS),
+        })
+        {
+            Vpc.AddInterfaceEndpoint(id, new InterfaceVpcEndpointOptions
+            {
+                Service = service,
+                Subnets = subnets,
+                PrivateDnsEnabled = true,
+                SecurityGroups = [endpoints],
+                Open = false,
+            });
+        }
+        Vpc.AddGatewayEndpoint("S3", new GatewayVpcEndpointOptions
+        {
+            Service = GatewayVpcEndpointAwsService.S3,
+            Subnets = [.. new[] { PublicSubnets, PrivateSubnets, IsolatedSubnets }.Select(group => new SubnetSelection { SubnetGroupName = group })],
+        });
+    }
 
     /// <summary>Where tasks run: private subnets behind NAT, or public subnets with public addresses when there is no NAT.</summary>
     public SubnetSelection TaskSubnets { get; }

@@ -7,6 +7,7 @@ using Amazon.CDK.AWS.ECS;
 using Amazon.CDK.AWS.ECS.Patterns;
 using Amazon.CDK.AWS.ElasticLoadBalancingV2;
 using Amazon.CDK.AWS.Logs;
+using Amazon.CDK.AWS.S3;
 using Amazon.CDK.AWS.SecretsManager;
 using Constructs;
 using Todo.Aws.Images;
@@ -62,10 +63,16 @@ public sealed class ServiceStack : Stack, IAwsTarget
         var logs = new LogGroup(this, "Logs", new LogGroupProps
         {
             LogGroupName = $"/ecs/{options.AppName}/{_name}",
-            Retention = RetentionDays.ONE_MONTH,
+            Retention = LogRetention.Of(options),
             RemovalPolicy = RemovalPolicy.DESTROY,
         });
         var secure = options.CertificateArn is not null;
+        var isPublic = project.Bindings.Values.Any(binding => binding.External);
+        if (isPublic && !secure && !options.AllowPlainHttp)
+        {
+            throw new ArgumentException($"'{_name}' would be served to the internet over plain HTTP, bearer tokens and all: set context "
+                + "certificateArn to an ACM certificate, or allowPlainHttp=true to accept that anyone on the path can read and replay them.");
+        }
         _service = new ApplicationLoadBalancedFargateService(this, "Service", new ApplicationLoadBalancedFargateServiceProps
         {
             Cluster = new Cluster(this, "Cluster", new ClusterProps { Vpc = network.Vpc, ContainerInsights = true }),
@@ -78,7 +85,7 @@ public sealed class ServiceStack : Stack, IAwsTarget
                 CpuArchitecture = ImageArchitecture.Fargate,
                 OperatingSystemFamily = OperatingSystemFamily.LINUX,
             },
-            PublicLoadBalancer = project.Bindings.Values.Any(binding => binding.External),
+            PublicLoadBalancer = isPublic,
             TaskSubnets = network.TaskSubnets,
             AssignPublicIp = network.TasksNeedPublicAddresses,
             CircuitBreaker = new DeploymentCircuitBreaker { Enable = true, Rollback = true },
@@ -88,6 +95,7 @@ public sealed class ServiceStack : Stack, IAwsTarget
             Protocol = secure ? ApplicationProtocol.HTTPS : ApplicationProtocol.HTTP,
             Certificate = secure ? Certificate.FromCertificateArn(this, "Certificate", options.CertificateArn!) : null,
             RedirectHTTP = secure,
+            SslPolicy = secure ? SslPolicy.RECOMMENDED_TLS : null,
             TaskImageOptions = new ApplicationLoadBalancedTaskImageOptions
             {
                 Image = ContainerImage.FromEcrRepository(images.RepositoryOf(_name), imageTag),
@@ -98,6 +106,10 @@ public sealed class ServiceStack : Stack, IAwsTarget
                 LogDriver = LogDriver.AwsLogs(new AwsLogDriverProps { LogGroup = logs, StreamPrefix = _name }),
             },
         });
+
+        HardenLoadBalancer(options);
+        RunOnReadOnlyRootFilesystem();
+        AcceptFindingsRightForThisService(isPublic);
 
         _service.TargetGroup.ConfigureHealthCheck(new HealthCheck
         {
@@ -128,6 +140,65 @@ public sealed class ServiceStack : Stack, IAwsTarget
             Value = Url,
             Description = $"The URL of '{_name}'.",
         });
+    }
+
+    /// <summary>
+    /// Requests with header fields HTTP does not allow never reach the tasks; access logs go to an encrypted bucket that
+    /// forgets them after <c>accessLogDays</c>; deletion is refused while <c>deletionProtection</c> is on; by switch, a
+    /// web ACL filters requests before the listener.
+    /// </summary>
+    private void HardenLoadBalancer(TodoAwsOptions options)
+    {
+        var loadBalancer = _service.LoadBalancer;
+        loadBalancer.SetAttribute("routing.http.drop_invalid_header_fields.enabled", "true");
+        loadBalancer.SetAttribute("deletion_protection.enabled", options.DeletionProtection ? "true" : "false");
+        var accessLogs = new Bucket(this, "AccessLogs", new BucketProps
+        {
+            // Load balancers write access logs only to buckets encrypted with S3-managed keys (ELB User Guide, "Access logs").
+            Encryption = BucketEncryption.S3_MANAGED,
+            BlockPublicAccess = BlockPublicAccess.BLOCK_ALL,
+            ObjectOwnership = ObjectOwnership.BUCKET_OWNER_ENFORCED,
+            EnforceSSL = true,
+            LifecycleRules = [new Amazon.CDK.AWS.S3.LifecycleRule { Expiration = Duration.Days(options.AccessLogDays) }],
+            RemovalPolicy = RemovalPolicy.RETAIN,
+        });
+        loadBalancer.LogAccessLogs(accessLogs, _name);
+        NagSuppression.On(accessLogs, new NagSuppression("S1",
+            "This bucket is itself the log of the load balancer's requests; logging the access to it would need another bucket for "
+            + "each log bucket, and only the load balancer's log delivery writes to it."));
+        if (options.WebAcl)
+        {
+            _ = WebAcl.Protect(this, loadBalancer, options);
+        }
+    }
+
+    /// <summary>
+    /// The app's container may write only to <c>/tmp</c>, a volume of the task's own storage that the runtime uses for its
+    /// diagnostics socket. ASP.NET Core's data protection keys then stay in memory, which nothing here persists.
+    /// </summary>
+    private void RunOnReadOnlyRootFilesystem()
+    {
+        const string scratch = "tmp";
+        _service.TaskDefinition.AddVolume(new Amazon.CDK.AWS.ECS.Volume { Name = scratch });
+        var container = _service.TaskDefinition.DefaultContainer!;
+        container.AddMountPoints(new MountPoint { ContainerPath = "/tmp", SourceVolume = scratch, ReadOnly = false });
+        ((CfnTaskDefinition)_service.TaskDefinition.Node.DefaultChild!).AddPropertyOverride("ContainerDefinitions.0.ReadonlyRootFilesystem", true);
+    }
+
+    private void AcceptFindingsRightForThisService(bool isPublic)
+    {
+        if (isPublic)
+        {
+            NagSuppression.On(_service.LoadBalancer.Connections.SecurityGroups[0], new NagSuppression("EC23",
+                "An internet-facing load balancer must accept its listener ports from every address; it forwards only to the tasks, "
+                + "whose own security group admits nothing but this load balancer."));
+        }
+        NagSuppression.On(_service.TaskDefinition, new NagSuppression("ECS2",
+            "The environment holds only configuration that is not secret (URLs, names, pool sizes, the token issuer); every "
+            + "password and key reaches the task from Secrets Manager as an ECS secret, and the AWS tests scan the templates for secrets."));
+        NagSuppression.On(_service.TaskDefinition.ExecutionRole!.Node.FindChild("DefaultPolicy"), new NagSuppression("IAM5",
+            "ecr:GetAuthorizationToken has no resource-level permissions (Service Authorization Reference, Amazon ECR): it must name "
+            + "every resource; pulling is limited to this service's repository in the statements beside it.", "Resource::*"));
     }
 
     /// <summary>The security group of the running tasks, for the resources they must reach.</summary>

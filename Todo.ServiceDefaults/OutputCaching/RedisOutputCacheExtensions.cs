@@ -38,6 +38,11 @@ public static class RedisOutputCacheExtensions
                 // reconnecting is driven by the heartbeat, so it beats twice a second to bring Redis back within 2 s.
                 redis.ReconnectRetryPolicy = new LinearRetry(500);
                 redis.HeartbeatInterval = TimeSpan.FromMilliseconds(500);
+                // The store needs none of the client's own keys, channels or server settings, and on AWS its user may not
+                // touch them: no tie-break key, no configuration channel, no CONFIG at connect.
+                redis.TieBreaker = "";
+                redis.ConfigurationChannel = "";
+                redis.CommandMap = CommandMap.Create(new HashSet<string> { "CONFIG" }, available: false);
                 foreach (var (keyword, value) in ConnectionStringParts.Of(builder.Configuration, connectionName))
                 {
                     switch (keyword.ToLowerInvariant())

@@ -15,27 +15,26 @@ public static class DocumentedDeployments
     public static readonly IReadOnlyDictionary<string, IReadOnlyDictionary<string, object>> Contexts =
         new Dictionary<string, IReadOnlyDictionary<string, object>>
         {
-            [Defaults] = new Dictionary<string, object>(),
-            ["cache-nodes"] = new Dictionary<string, object> { ["cacheMode"] = "nodes" },
-            ["cache-redis"] = new Dictionary<string, object> { ["cacheEngine"] = "redis" },
-            ["cache-redis-one-node"] = new Dictionary<string, object> { ["cacheMode"] = "nodes", ["cacheEngine"] = "redis", ["cacheNodes"] = "1", ["cacheNodeType"] = "cache.t4g.small" },
-            ["database-provisioned"] = new Dictionary<string, object> { ["databaseMode"] = "provisioned", ["databaseInstanceClass"] = "r6g.large" },
-            ["database-capacity-and-version"] = new Dictionary<string, object>
-            {
-                ["databaseMinCapacity"] = "1", ["databaseMaxCapacity"] = "16", ["databaseEngineVersion"] = "16.6",
-            },
-            ["no-nat"] = new Dictionary<string, object> { ["natGateways"] = "0" },
-            ["nat-per-zone"] = new Dictionary<string, object> { ["natGateways"] = "2" },
+            [Defaults] = PlainHttp(),
+            ["cache-nodes"] = PlainHttp(("cacheMode", "nodes")),
+            ["cache-redis"] = PlainHttp(("cacheEngine", "redis")),
+            ["cache-redis-one-node"] = PlainHttp(("cacheMode", "nodes"), ("cacheEngine", "redis"), ("cacheNodes", "1"), ("cacheNodeType", "cache.t4g.small")),
+            ["cache-limits"] = PlainHttp(("cacheMaxDataGB", "10"), ("cacheMaxEcpuPerSecond", "50000")),
+            ["database-provisioned"] = PlainHttp(("databaseMode", "provisioned"), ("databaseInstanceClass", "r6g.large")),
+            ["database-capacity-and-version"] = PlainHttp(("databaseMinCapacity", "1"), ("databaseMaxCapacity", "16"), ("databaseEngineVersion", "16.6")),
+            ["no-nat"] = PlainHttp(("natGateways", "0")),
+            ["nat-per-zone"] = PlainHttp(("natGateways", "2")),
+            ["vpc-endpoints"] = PlainHttp(("vpcEndpoints", "true")),
+            ["no-nat-vpc-endpoints"] = PlainHttp(("natGateways", "0"), ("vpcEndpoints", "true")),
+            ["web-acl"] = PlainHttp(("webAcl", "true"), ("webAclRateLimit", "500")),
+            ["unprotected"] = PlainHttp(("deletionProtection", "false"), ("logRetentionDays", "7"), ("accessLogDays", "7")),
             ["https"] = new Dictionary<string, object>
             {
                 ["certificateArn"] = "arn:aws:acm:us-east-1:123456789012:certificate/00000000-0000-0000-0000-000000000000",
             },
-            ["tasks"] = new Dictionary<string, object>
-            {
-                ["cpu"] = "1024", ["memoryMiB"] = "2048", ["desiredCount"] = "3", ["minTasks"] = "3", ["maxTasks"] = "6",
-                ["cpuTargetPercent"] = "50", ["memoryTargetPercent"] = "70", ["requestsPerTarget"] = "3000",
-            },
-            ["image"] = new Dictionary<string, object> { ["imageRepository"] = "acme", ["imageTag"] = "v42" },
+            ["tasks"] = PlainHttp(("cpu", "1024"), ("memoryMiB", "2048"), ("desiredCount", "3"), ("minTasks", "3"), ("maxTasks", "6"),
+                ("cpuTargetPercent", "50"), ("memoryTargetPercent", "70"), ("requestsPerTarget", "3000")),
+            ["image"] = PlainHttp(("imageRepository", "acme"), ("imageTag", "v42")),
             [Switched] = new Dictionary<string, object>
             {
                 ["databaseMode"] = "provisioned",
@@ -55,15 +54,33 @@ public static class DocumentedDeployments
                 ["region"] = "eu-central-1",
                 ["availabilityZones"] = new object[] { "eu-central-1a", "eu-central-1b" },
                 ["certificateArn"] = "arn:aws:acm:eu-central-1:123456789012:certificate/00000000-0000-0000-0000-000000000000",
+                ["webAcl"] = "true",
+                ["vpcEndpoints"] = "true",
+                ["deletionProtection"] = "false",
+                ["logRetentionDays"] = "90",
             },
         };
 
     private static readonly ConcurrentDictionary<string, Lazy<AwsSynthesis>> s_synthesized = new();
 
+    /// <summary>
+    /// Switches of a deployment without a certificate, which README documents with <c>allowPlainHttp</c>: without it,
+    /// synthesis refuses a public load balancer that serves plain HTTP.
+    /// </summary>
+    private static Dictionary<string, object> PlainHttp(params (string Key, string Value)[] switches) =>
+        switches.Append((Key: "allowPlainHttp", Value: "true")).ToDictionary(entry => entry.Key, object (entry) => entry.Value);
+
     public static TheoryData<string> Names => [.. Contexts.Keys];
 
     public static AwsSynthesis Get(string name) => s_synthesized.GetOrAdd(name,
         _ => new Lazy<AwsSynthesis>(() => AwsSynthesis.Of(AwsSynthesis.CommittedManifest(), new Dictionary<string, object>(Contexts[name])))).Value;
+
+    /// <summary>The defaults' switches, to synthesize another manifest with.</summary>
+    public static Dictionary<string, object> DefaultContext() => new(Contexts[Defaults]);
+
+    /// <summary>The templates of a documented deployment, with the region they deploy to.</summary>
+    public static TemplateSet TemplateSet(string name) =>
+        new(Contexts[name].TryGetValue("region", out var region) ? (string)region : "us-east-1", Get(name).Json);
 }
 
 /// <summary>The committed manifest synthesized with every default.</summary>

@@ -1,4 +1,6 @@
 using Amazon.CDK.Assertions;
+using Todo.Aws.Stacks;
+using Todo.ServiceDefaults.OutputCaching;
 using Todo.Tests.Infrastructure;
 
 namespace Todo.Tests.Aws;
@@ -31,7 +33,7 @@ public sealed class CacheTests(DefaultDeployment defaults, SwitchedDeployment sw
         var application = defaults.Synthesis.Resources("todo-cache", "AWS::ElastiCache::User").Values
             .Select(user => user["Properties"]!)
             .Single(user => user["UserName"]!.GetValue<string>() == "app");
-        Assert.StartsWith("on ", application["AccessString"]!.GetValue<string>());
+        Assert.Equal(CacheStack.ApplicationAccess, application["AccessString"]!.GetValue<string>());
         Assert.Equal("password", application["AuthenticationMode"]!["Type"]!.GetValue<string>());
         Assert.Contains("{{resolve:secretsmanager:", Assert.Single(application["AuthenticationMode"]!["Passwords"]!.AsArray())!.ToJsonString());
         cache.HasResourceProperties("AWS::SecretsManager::Secret", new Dictionary<string, object>
@@ -45,6 +47,17 @@ public sealed class CacheTests(DefaultDeployment defaults, SwitchedDeployment sw
             .Single(user => user["UserName"]!.GetValue<string>() == "default");
         Assert.Contains("{{resolve:secretsmanager:", Assert.Single(defaultUser["AuthenticationMode"]!["Passwords"]!.AsArray())!.ToJsonString());
         Assert.NotEqual(application["AuthenticationMode"]!["Passwords"]!.ToJsonString(), defaultUser["AuthenticationMode"]!["Passwords"]!.ToJsonString());
+    }
+
+    /// <summary>The user's keys are the store's: a prefix changed on one side and not the other would leave the API without a cache.</summary>
+    [Fact]
+    public void The_application_users_keys_are_the_output_caches_keys()
+    {
+        var keyPatterns = CacheStack.ApplicationAccess.Split(' ').Where(rule => rule.StartsWith('~')).ToList();
+
+        Assert.Equal([$"~{new OutputCacheStoreOptions().KeyPrefix}*"], keyPatterns);
+        Assert.DoesNotContain("+@all", CacheStack.ApplicationAccess);
+        Assert.DoesNotContain("&", CacheStack.ApplicationAccess);
     }
 
     [Fact]
@@ -63,9 +76,7 @@ public sealed class CacheTests(DefaultDeployment defaults, SwitchedDeployment sw
     [Fact]
     public void The_redis_engine_switch_gives_a_redis_serverless_cache()
     {
-        var context = new Dictionary<string, object> { ["cacheEngine"] = "redis" };
-
-        var synthesis = AwsSynthesis.Of(AwsSynthesis.CommittedManifest(), context);
+        var synthesis = DocumentedDeployments.Get("cache-redis");
 
         synthesis["todo-cache"].HasResourceProperties("AWS::ElastiCache::ServerlessCache", new Dictionary<string, object> { ["Engine"] = "redis" });
         synthesis["todo-cache"].HasResourceProperties("AWS::ElastiCache::User", new Dictionary<string, object> { ["Engine"] = "redis" });

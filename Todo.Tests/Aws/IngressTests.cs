@@ -41,9 +41,17 @@ public sealed class IngressTests(DefaultDeployment defaults, SwitchedDeployment 
         foreach (var stack in new[] { "todo-postgres", "todo-cache", "todo-network" })
         {
             Assert.Empty(synthesis.Resources(stack, "AWS::EC2::SecurityGroupIngress"));
+        }
+        foreach (var stack in new[] { "todo-postgres", "todo-cache" })
+        {
             Assert.All(synthesis.Resources(stack, "AWS::EC2::SecurityGroup").Values,
                 group => Assert.Null(group["Properties"]!["SecurityGroupIngress"]));
         }
+        // The VPC endpoints (a switch) take HTTPS from the VPC's own addresses, and nothing else.
+        Assert.All(synthesis.Resources("todo-network", "AWS::EC2::SecurityGroup").Values
+                .SelectMany(group => group["Properties"]!["SecurityGroupIngress"]?.AsArray() ?? []),
+            rule => Assert.Equal("""{"CidrIp":"10.0.0.0/16","Description":"HTTPS from the VPC","FromPort":443,"IpProtocol":"tcp","ToPort":443}""",
+                rule!.ToJsonString()));
         var otherStacks = synthesis.Json.Keys.Except(["todo-api"]);
         Assert.DoesNotContain(otherStacks.SelectMany(stack => synthesis.Resources(stack, "AWS::EC2::SecurityGroupIngress").Values),
             rule => rule["Properties"]!["FromPort"] is JsonValue port && port.GetValue<int>() is 5432 or 6379 or 6380);

@@ -29,7 +29,7 @@ public sealed class ManifestMappingTests
             }
             """);
 
-        var synthesis = AwsSynthesis.Of(manifest);
+        var synthesis = AwsSynthesis.Of(manifest, DocumentedDeployments.DefaultContext());
 
         var worker = synthesis["todo-worker"];
         worker.ResourceCountIs("AWS::ECS::Service", 1);
@@ -57,7 +57,7 @@ public sealed class ManifestMappingTests
     {
         var manifest = AwsSynthesis.ManifestWith(resources);
 
-        var error = Assert.Throws<ManifestMappingException>(() => AwsSynthesis.Of(manifest));
+        var error = Assert.Throws<ManifestMappingException>(() => AwsSynthesis.Of(manifest, DocumentedDeployments.DefaultContext()));
 
         Assert.Contains($"'{name}'", error.Message);
         Assert.Contains(type, error.Message);
@@ -77,9 +77,9 @@ public sealed class ManifestMappingTests
               }
             }
             """);
-        Assert.Contains("'mail'", Assert.Throws<ManifestMappingException>(() => AwsSynthesis.Of(manifest)).Message);
+        Assert.Contains("'mail'", Assert.Throws<ManifestMappingException>(() => AwsSynthesis.Of(manifest, DocumentedDeployments.DefaultContext())).Message);
 
-        var synthesis = AwsSynthesis.Of(manifest, mappings: [new SesRelayMapping(), .. ResourceMappings.Default]);
+        var synthesis = AwsSynthesis.Of(manifest, DocumentedDeployments.DefaultContext(), mappings: [new SesRelayMapping(), .. ResourceMappings.Default]);
 
         var container = Assert.Single(synthesis.Resources("todo-api", "AWS::ECS::TaskDefinition").Values)["Properties"]!["ContainerDefinitions"]![0]!;
         var smtpHost = Assert.Single(container["Environment"]!.AsArray(), variable => variable!["Name"]!.GetValue<string>() == "Smtp__Host")!;
@@ -104,7 +104,7 @@ public sealed class ManifestMappingTests
             }
             """);
 
-        var container = Assert.Single(AwsSynthesis.Of(encoded).Resources("todo-api", "AWS::ECS::TaskDefinition").Values)["Properties"]!["ContainerDefinitions"]![0]!;
+        var container = Assert.Single(AwsSynthesis.Of(encoded, DocumentedDeployments.DefaultContext()).Resources("todo-api", "AWS::ECS::TaskDefinition").Values)["Properties"]!["ContainerDefinitions"]![0]!;
         var realm = Assert.Single(container["Environment"]!.AsArray(), variable => variable!["Name"]!.GetValue<string>() == "Realm")!;
         Assert.Equal("https://id.example/a%20b%2Fc", realm["Value"]!.GetValue<string>());
 
@@ -112,7 +112,7 @@ public sealed class ManifestMappingTests
             { "password-uri": { "type": "annotated.string", "value": "{postgres-password.value}", "filter": "uri" },
               "todo-api": { "type": "project.v0", "path": "Todo.Api/Todo.Api.csproj", "env": { "P": "{password-uri.value}" }, "bindings": {} } }
             """);
-        Assert.Contains("'password-uri'", Assert.Throws<ManifestMappingException>(() => AwsSynthesis.Of(secret)).Message);
+        Assert.Contains("'password-uri'", Assert.Throws<ManifestMappingException>(() => AwsSynthesis.Of(secret, DocumentedDeployments.DefaultContext())).Message);
     }
 
     /// <summary>A kind the deployment does not know: a local mail catcher that becomes Amazon SES's SMTP endpoint.</summary>
@@ -150,7 +150,7 @@ public sealed class ManifestMappingTests
             { "todo-api": { "type": "project.v0", "path": "Todo.Api/Todo.Api.csproj", "env": { "X": "{cache.bindings.tcp.nonsense}" }, "bindings": {} } }
             """);
 
-        var error = Assert.Throws<ManifestMappingException>(() => AwsSynthesis.Of(manifest));
+        var error = Assert.Throws<ManifestMappingException>(() => AwsSynthesis.Of(manifest, DocumentedDeployments.DefaultContext()));
 
         Assert.Contains("{cache.bindings.tcp.nonsense}", error.Message);
     }

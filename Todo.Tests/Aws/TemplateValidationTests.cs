@@ -19,7 +19,7 @@ public sealed class TemplateValidationTests
     };
 
     private static readonly Lazy<Task<Dictionary<string, ILookup<string, TemplateFinding>>>> s_findings = new(() =>
-        AwsChecks.ValidateAsync(DocumentedDeployments.Contexts.Keys.ToDictionary(name => name, Templates)));
+        AwsChecks.ValidateAsync(DocumentedDeployments.Contexts.Keys.ToDictionary(name => name, DocumentedDeployments.TemplateSet)));
 
     [Theory]
     [MemberData(nameof(DocumentedDeployments.Names), MemberType = typeof(DocumentedDeployments))]
@@ -50,8 +50,4 @@ public sealed class TemplateValidationTests
         Assert.Equal(group.Key, finding.Resource);
         Assert.Contains("GroupDescription", finding.Path);
     }
-
-    private static TemplateSet Templates(string deployment) => new(
-        DocumentedDeployments.Contexts[deployment].TryGetValue("region", out var region) ? (string)region : "us-east-1",
-        DocumentedDeployments.Get(deployment).Json);
 }

@@ -5,7 +5,22 @@ using Todo.AppHost.LocalServices;
 namespace Todo.Tests.Infrastructure;
 
 /// <summary>A finding of CloudFormation's schema validation: <see cref="Rule"/> is the validator's rule id (F3031, say).</summary>
-public sealed record TemplateFinding(string Template, string Severity, string Rule, string? Resource, string? Path, string Message);
+public sealed record TemplateFinding(string Template, string Severity, string Rule, string? Resource, string? Path, string Message)
+    : ITemplateFinding;
+
+/// <summary>A finding of a check of eng/aws-checks, in the template file it was given.</summary>
+public interface ITemplateFinding
+{
+    string Template { get; }
+}
+
+/// <summary>
+/// A finding of cdk-nag's AwsSolutions pack on one resource: <see cref="Rule"/> is the rule (AwsSolutions-IAM5, say),
+/// <see cref="Finding"/> what in the resource broke it where a rule tells (<c>Resource::*</c>), and a suppressed
+/// finding carries the <see cref="Reason"/> written into the resource's <c>cdk_nag</c> metadata.
+/// </summary>
+public sealed record NagFinding(string Template, string Resource, string Rule, string Level, string? Finding, bool Suppressed, string? Reason,
+    string Info) : ITemplateFinding;
 
 /// <summary>What deploying a template over another does to one resource (WILL_UPDATE, WILL_REPLACE, WILL_DESTROY, …).</summary>
 public sealed record ResourceChange(string Resource, string Type, string Impact);
@@ -21,13 +36,21 @@ public sealed record TemplateSet(string Region, IReadOnlyDictionary<string, Json
 public static class AwsChecks
 {
 
-    /// <summary>Findings by set name and stack name.</summary>
-    public static async Task<Dictionary<string, ILookup<string, TemplateFinding>>> ValidateAsync(IReadOnlyDictionary<string, TemplateSet> sets)
+    /// <summary>CloudFormation's schema findings by set name and stack name.</summary>
+    public static Task<Dictionary<string, ILookup<string, TemplateFinding>>> ValidateAsync(IReadOnlyDictionary<string, TemplateSet> sets) =>
+        CheckEachTemplateAsync<TemplateFinding>("validate-templates.mjs", sets);
+
+    /// <summary>cdk-nag's AwsSolutions findings, suppressed or not, by set name and stack name.</summary>
+    public static Task<Dictionary<string, ILookup<string, NagFinding>>> NagAsync(IReadOnlyDictionary<string, TemplateSet> sets) =>
+        CheckEachTemplateAsync<NagFinding>("nag-templates.mjs", sets);
+
+    private static async Task<Dictionary<string, ILookup<string, TFinding>>> CheckEachTemplateAsync<TFinding>(string script,
+        IReadOnlyDictionary<string, TemplateSet> sets) where TFinding : ITemplateFinding
     {
         using var files = new TemporaryFiles();
         var jobs = sets.SelectMany(set => set.Value.Templates.Select(template =>
             new { set = set.Key, stack = template.Key, region = set.Value.Region, template = files.Write(template.Value) })).ToList();
-        var findings = await RunAsync<List<TemplateFinding>>("validate-templates.mjs",
+        var findings = await RunAsync<List<TFinding>>(script,
             files.Write(JsonSerializer.SerializeToNode(jobs.Select(job => new { job.region, job.template }))!));
         var byFile = jobs.ToDictionary(job => job.template);
         return sets.Keys.ToDictionary(set => set, set => findings
