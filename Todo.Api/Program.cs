@@ -5,6 +5,12 @@ using Todo.Api.Problems;
 using Todo.Api.Todos;
 using Todo.ServiceDefaults.Security;
 
+if (args is [MigrateCommand.Name, .. var migrateArgs])
+{
+    Environment.ExitCode = await MigrateCommand.RunAsync(migrateArgs);
+    return;
+}
+
 var builder = WebApplication.CreateBuilder(args);
 
 builder.AddServiceDefaults();

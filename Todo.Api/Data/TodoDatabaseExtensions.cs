@@ -40,15 +40,16 @@ public static partial class TodoDatabaseExtensions
     /// they take turns under <see cref="MigrationLock"/>. While PostgreSQL cannot be reached it says once what it waits
     /// for and tries again, with growing pauses, for <c>Database:StartupTimeout</c>; false when it gave up.
     /// </summary>
-    public static async Task<bool> MigrateTodoDatabaseAsync(this WebApplication app)
+    public static async Task<bool> MigrateTodoDatabaseAsync(this IHost app, bool always = false)
     {
         var options = app.Services.GetRequiredService<IOptions<TodoDatabaseOptions>>().Value;
-        if (!options.MigrateOnStartup)
+        if (!options.MigrateOnStartup && !always)
         {
             return true;
         }
 
-        var stopping = app.Lifetime.ApplicationStopping;
+        var logger = app.Services.GetRequiredService<ILoggerFactory>().CreateLogger(typeof(TodoDatabaseExtensions));
+        var stopping = app.Services.GetRequiredService<IHostApplicationLifetime>().ApplicationStopping;
         var clock = app.Services.GetRequiredService<TimeProvider>();
         var giveUpAt = clock.GetUtcNow() + options.StartupTimeout;
         var pause = TimeSpan.FromMilliseconds(250);
@@ -72,12 +73,12 @@ public static partial class TodoDatabaseExtensions
             {
                 if (attempt == 1)
                 {
-                    LogWaiting(app.Logger, target.Host, target.Port, target.Database, options.StartupTimeout.TotalSeconds, exception.Message);
+                    LogWaiting(logger, target.Host, target.Port, target.Database, options.StartupTimeout.TotalSeconds, exception.Message);
                 }
                 var remaining = giveUpAt - clock.GetUtcNow();
                 if (remaining <= TimeSpan.Zero)
                 {
-                    LogGaveUp(app.Logger, target.Host, target.Port, options.StartupTimeout.TotalSeconds);
+                    LogGaveUp(logger, target.Host, target.Port, options.StartupTimeout.TotalSeconds);
                     return false;
                 }
                 await Task.Delay(pause < remaining ? pause : remaining, clock, stopping);
@@ -85,7 +86,7 @@ public static partial class TodoDatabaseExtensions
             }
             catch (Npgsql.PostgresException exception) when (!stopping.IsCancellationRequested)
             {
-                LogRefused(app.Logger, target.Host, target.Port, exception.SqlState, exception.MessageText);
+                LogRefused(logger, target.Host, target.Port, exception.SqlState, exception.MessageText);
                 return false;
             }
         }
