@@ -58,6 +58,7 @@ public sealed partial record TodoAwsOptions
     public int WebAclRateLimit { get; init; } = 2000;
     public int AccessLogDays { get; init; } = 90;
     public int LogRetentionDays { get; init; } = 30;
+    public int SecretRotationDays { get; init; } = 30;
     /// <summary>Interface endpoints for ECR, Secrets Manager and CloudWatch Logs, and the S3 gateway endpoint.</summary>
     public bool VpcEndpoints { get; init; }
     public int CacheMaxDataGB { get; init; } = 2;
@@ -131,6 +132,7 @@ public sealed partial record TodoAwsOptions
             WebAclRateLimit = context.Int("webAclRateLimit", 10, 2_000_000_000) ?? defaults.WebAclRateLimit,
             AccessLogDays = context.Int("accessLogDays", 1, 3650) ?? defaults.AccessLogDays,
             LogRetentionDays = context.Int("logRetentionDays", 1, 3653) ?? defaults.LogRetentionDays,
+            SecretRotationDays = context.Int("secretRotationDays", 1, 1000) ?? defaults.SecretRotationDays,
             VpcEndpoints = context.Bool("vpcEndpoints") ?? defaults.VpcEndpoints,
             CacheMaxDataGB = context.Int("cacheMaxDataGB", 1, 5000) ?? defaults.CacheMaxDataGB,
             CacheMaxEcpuPerSecond = context.Int("cacheMaxEcpuPerSecond", 1000, 15_000_000) ?? defaults.CacheMaxEcpuPerSecond,
@@ -157,6 +159,11 @@ public sealed partial record TodoAwsOptions
             || !char.IsAsciiLetterLower(zone[^1])) is { } foreign)
         {
             throw new ArgumentException($"Zone '{foreign}' is not a zone of region '{Region}'.");
+        }
+        if (NatGateways == 0 && !VpcEndpoints)
+        {
+            throw new ArgumentException("Context natGateways=0 needs vpcEndpoints=true: the functions that rotate the database's credentials "
+                + "run in the private subnets and reach Secrets Manager only through a NAT gateway or its endpoint.");
         }
         if (NatGateways > AvailabilityZones.Count)
         {

@@ -19,12 +19,22 @@ public sealed record ResolvedValue(string Text, bool IsSecret, ISecret? WholeSec
     /// <summary>Connection-string keywords whose values come from secrets, by keyword.</summary>
     public IReadOnlyDictionary<string, SecretField> Parts { get; init; } = s_noParts;
 
+    /// <summary>For a database's connection string: who owns the schema, for the service's migration step only.</summary>
+    public SchemaOwner? Owner { get; init; }
+
     public static ResolvedValue Plain(string text) => new(text, IsSecret: false);
 
     public static ResolvedValue Of(ISecret secret) => new(secret.SecretValue.UnsafeUnwrap(), IsSecret: true, secret);
 
     public static ResolvedValue WithParts(string text, IReadOnlyDictionary<string, SecretField> parts) => new(text, IsSecret: false) { Parts = parts };
 }
+
+/// <summary>
+/// A database's owner credentials (connection-string keywords to secret fields, like <see cref="ResolvedValue.Parts"/>),
+/// and the application role that the connection string's own credentials log in as, with the password it is created
+/// with. <c>migrate</c> gets these; the service never does.
+/// </summary>
+public sealed record SchemaOwner(IReadOnlyDictionary<string, SecretField> Parts, string Role, SecretField RolePassword);
 
 /// <summary>One field of a JSON secret, or the whole secret when <see cref="Field"/> is null.</summary>
 public sealed record SecretField(ISecret Secret, string? Field = null);

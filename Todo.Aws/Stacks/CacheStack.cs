@@ -37,11 +37,14 @@ public sealed class CacheStack : Stack, IAwsTarget
         });
         var isolatedSubnets = network.Vpc.SelectSubnets(network.DataSubnets).SubnetIds;
 
-        _password = GeneratedPassword("Password", $"{options.AppName}/{name}/password", $"Password of user {ApplicationUser} of ElastiCache {cacheName}.");
+        var passwordName = $"{options.AppName}/{name}/password";
+        _password = GeneratedPassword("Password", passwordName, $"Password of user {ApplicationUser} of ElastiCache {cacheName}.");
         // Valkey takes only users that authenticate, the disabled default user included (ElastiCache User Guide, RBAC).
-        var defaultPassword = GeneratedPassword("DefaultUserPassword", $"{options.AppName}/{name}/default-user-password",
+        var defaultPasswordName = $"{options.AppName}/{name}/default-user-password";
+        var defaultPassword = GeneratedPassword("DefaultUserPassword", defaultPasswordName,
             $"Password of the disabled default user of ElastiCache {cacheName}; no client uses it.");
-        var userGroup = CreateUsers(cacheName, engine, _password, defaultPassword);
+        var (userGroup, application, defaultUser) = CreateUsers(cacheName, engine, _password, defaultPassword);
+        CacheUserRotation.Add(this, [(_password, passwordName, application), (defaultPassword, defaultPasswordName, defaultUser)], options);
 
         if (options.CacheMode == CacheMode.Serverless)
         {
@@ -157,7 +160,7 @@ public sealed class CacheStack : Stack, IAwsTarget
     /// A <c>default</c> user that is switched off (every user group needs a user of that name, CloudFormation
     /// AWS::ElastiCache::UserGroup) and the application's user, both with passwords of their own.
     /// </summary>
-    private CfnUserGroup CreateUsers(string cacheName, string engine, Secret password, Secret defaultPassword)
+    private (CfnUserGroup Group, CfnUser Application, CfnUser Default) CreateUsers(string cacheName, string engine, Secret password, Secret defaultPassword)
     {
         var defaultUser = new CfnUser(this, "DefaultUser", new CfnUserProps
         {
@@ -183,7 +186,7 @@ public sealed class CacheStack : Stack, IAwsTarget
         });
         group.AddDependency(defaultUser);
         group.AddDependency(applicationUser);
-        return group;
+        return (group, applicationUser, defaultUser);
     }
 
     private static Dictionary<string, object> PasswordAuthentication(Secret password) => new()

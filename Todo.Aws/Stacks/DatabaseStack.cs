@@ -10,9 +10,12 @@ namespace Todo.Aws.Stacks;
 
 /// <summary>
 /// A PostgreSQL server of the manifest as an encrypted Aurora PostgreSQL cluster in isolated subnets: Serverless v2
-/// by default, provisioned instances by switch. Credentials are generated in Secrets Manager, attached to the cluster
-/// (so the secret also holds its host and port), and reach tasks field by field: nothing composed from them can go
-/// stale when they rotate, and no password reaches a template.
+/// by default, provisioned instances by switch. Two sets of credentials are generated in Secrets Manager and attached
+/// to the cluster (so each secret also holds its host and port): the master user's, which own the schema and reach
+/// only a service's migration step, and an application role's, which services connect with (see
+/// <see cref="SchemaOwner"/>). Both rotate: the master's in place, the role's by alternating two users, so the
+/// credentials a running task holds stay valid until the rotation after. They reach tasks field by field: nothing
+/// composed from them can go stale when they rotate, and no password reaches a template.
 /// </summary>
 public sealed class DatabaseStack : Stack
 {
@@ -61,12 +64,22 @@ public sealed class DatabaseStack : Stack
                 + "throwaway or test system that `cdk destroy` must be able to remove. Deletion still leaves a final snapshot."));
         }
 
-        var credentials = _cluster.Secret!;
+        var master = _cluster.Secret!;
+        var role = $"{options.AppName.Replace('-', '_')}_app";
+        var application = new DatabaseSecret(this, "ApplicationCredentials", new DatabaseSecretProps
+        {
+            Username = role,
+            SecretName = $"{options.AppName}/{serverName}/application-credentials",
+            MasterSecret = master,
+        }).Attach(_cluster);
+        RotateCredentials(network, master, application, options);
+
         var poolSize = DatabaseConnections.PoolSizePerTask(options, services);
-        _targets[serverName] = new PostgresTarget(serverName, this, credentials, poolSize, database: null);
+        var owner = new SchemaOwner(Fields(master), role, new SecretField(application, "password"));
+        _targets[serverName] = new PostgresTarget(serverName, this, Fields(application), owner, poolSize, database: null);
         foreach (var (resourceName, databaseName) in databases)
         {
-            _targets[resourceName] = new PostgresTarget(resourceName, this, credentials, poolSize, databaseName);
+            _targets[resourceName] = new PostgresTarget(resourceName, this, Fields(application), owner, poolSize, databaseName);
         }
 
         _ = new CfnOutput(this, "DatabaseEndpoint", new CfnOutputProps
@@ -78,19 +91,57 @@ public sealed class DatabaseStack : Stack
 
     public IReadOnlyDictionary<string, IAwsTarget> Targets => _targets;
 
-    private sealed class PostgresTarget(string name, DatabaseStack stack, ISecret credentials, int poolSize, string? database) : IAwsTarget
+    /// <summary>
+    /// Secrets Manager's own rotation functions, in the private subnets: they reach the cluster here and Secrets Manager
+    /// through NAT or its endpoint. Each secret rotates every <c>secretRotationDays</c>.
+    /// </summary>
+    private void RotateCredentials(NetworkStack network, ISecret master, ISecret application, TodoAwsOptions options)
+    {
+        var functions = new SecurityGroup(this, "RotationSecurityGroup", new SecurityGroupProps
+        {
+            Vpc = network.Vpc,
+            AllowAllOutbound = true,
+            Description = Ec2Text.Description("Secrets Manager rotation functions of the database credentials"),
+        });
+        _cluster.Connections.AllowFrom(functions, Port.Tcp(PostgresPort), Ec2Text.Description("PostgreSQL from the rotation functions"));
+        var placement = new SubnetSelection { SubnetGroupName = NetworkStack.PrivateSubnets };
+        master.AddRotationSchedule("Rotation", new RotationScheduleOptions
+        {
+            HostedRotation = HostedRotation.PostgreSqlSingleUser(new SingleUserHostedRotationOptions
+            {
+                Vpc = network.Vpc, VpcSubnets = placement, SecurityGroups = [functions],
+            }),
+            AutomaticallyAfter = Duration.Days(options.SecretRotationDays),
+            RotateImmediatelyOnUpdate = false,
+        });
+        // Not at once: the first rotation clones the role, which the service's migration step creates when it first runs.
+        application.AddRotationSchedule("Rotation", new RotationScheduleOptions
+        {
+            HostedRotation = HostedRotation.PostgreSqlMultiUser(new MultiUserHostedRotationOptions
+            {
+                MasterSecret = master, Vpc = network.Vpc, VpcSubnets = placement, SecurityGroups = [functions],
+            }),
+            AutomaticallyAfter = Duration.Days(options.SecretRotationDays),
+            RotateImmediatelyOnUpdate = false,
+        });
+    }
+
+    private static Dictionary<string, SecretField> Fields(ISecret credentials) => new()
+    {
+        ["Host"] = new(credentials, "host"),
+        ["Port"] = new(credentials, "port"),
+        ["Username"] = new(credentials, "username"),
+        ["Password"] = new(credentials, "password"),
+    };
+
+    private sealed class PostgresTarget(string name, DatabaseStack stack, IReadOnlyDictionary<string, SecretField> credentials, SchemaOwner owner,
+        int poolSize, string? database) : IAwsTarget
     {
         public ResolvedValue Resolve(string path) => path switch
         {
             "connectionString" => ResolvedValue.WithParts(
                 (database is null ? "" : $"Database={database};") + $"SSL Mode=Require;Maximum Pool Size={poolSize.ToString(CultureInfo.InvariantCulture)}",
-                new Dictionary<string, SecretField>
-                {
-                    ["Host"] = new(credentials, "host"),
-                    ["Port"] = new(credentials, "port"),
-                    ["Username"] = new(credentials, "username"),
-                    ["Password"] = new(credentials, "password"),
-                }),
+                credentials) with { Owner = owner },
             "bindings.tcp.host" => ResolvedValue.Plain(stack._cluster.ClusterEndpoint.Hostname),
             "bindings.tcp.port" or "bindings.tcp.targetPort" => ResolvedValue.Plain(PostgresPort.ToString(CultureInfo.InvariantCulture)),
             _ => throw AwsTargets.UnknownPath(name, path),

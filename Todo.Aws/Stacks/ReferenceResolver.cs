@@ -26,6 +26,7 @@ public sealed class ReferenceResolver(IReadOnlyDictionary<string, IAwsTarget> ta
             _ => new ResolvedValue(string.Concat(parts.Select(part => part.Text)), parts.Any(part => part.IsSecret))
             {
                 Parts = parts.SelectMany(part => part.Parts).ToDictionary(StringComparer.OrdinalIgnoreCase),
+                Owner = parts.Select(part => part.Owner).OfType<SchemaOwner>().Distinct().SingleOrDefault(),
             },
         };
     }

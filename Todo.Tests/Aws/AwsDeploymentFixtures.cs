@@ -22,12 +22,12 @@ public static class DocumentedDeployments
             ["cache-limits"] = PlainHttp(("cacheMaxDataGB", "10"), ("cacheMaxEcpuPerSecond", "50000")),
             ["database-provisioned"] = PlainHttp(("databaseMode", "provisioned"), ("databaseInstanceClass", "r6g.large")),
             ["database-capacity-and-version"] = PlainHttp(("databaseMinCapacity", "1"), ("databaseMaxCapacity", "16"), ("databaseEngineVersion", "16.6")),
-            ["no-nat"] = PlainHttp(("natGateways", "0")),
             ["nat-per-zone"] = PlainHttp(("natGateways", "2")),
             ["vpc-endpoints"] = PlainHttp(("vpcEndpoints", "true")),
             ["no-nat-vpc-endpoints"] = PlainHttp(("natGateways", "0"), ("vpcEndpoints", "true")),
             ["web-acl"] = PlainHttp(("webAcl", "true"), ("webAclRateLimit", "500")),
             ["unprotected"] = PlainHttp(("deletionProtection", "false"), ("logRetentionDays", "7"), ("accessLogDays", "7")),
+            ["rotation"] = PlainHttp(("secretRotationDays", "7")),
             ["https"] = new Dictionary<string, object>
             {
                 ["certificateArn"] = "arn:aws:acm:us-east-1:123456789012:certificate/00000000-0000-0000-0000-000000000000",

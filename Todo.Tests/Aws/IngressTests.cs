@@ -3,7 +3,10 @@ using Todo.Tests.Infrastructure;
 
 namespace Todo.Tests.Aws;
 
-/// <summary>Only the service reaches PostgreSQL (5432) and Redis (6379, 6380); nothing else is opened to them.</summary>
+/// <summary>
+/// Only the service reaches PostgreSQL (5432) and Redis (6379, 6380), and the database also its own credentials' rotation
+/// functions; nothing else is opened to them.
+/// </summary>
 [Collection(AwsCollection.Name)]
 [Trait("Category", "Aws")]
 public sealed class IngressTests(DefaultDeployment defaults, SwitchedDeployment switched)
@@ -38,10 +41,15 @@ public sealed class IngressTests(DefaultDeployment defaults, SwitchedDeployment 
     {
         var synthesis = deployment == "defaults" ? defaults.Synthesis : switched.Synthesis;
 
-        foreach (var stack in new[] { "todo-postgres", "todo-cache", "todo-network" })
+        foreach (var stack in new[] { "todo-cache", "todo-network" })
         {
             Assert.Empty(synthesis.Resources(stack, "AWS::EC2::SecurityGroupIngress"));
         }
+        var rotation = Assert.Single(synthesis.Resources("todo-postgres", "AWS::SecretsManager::RotationSchedule").Values
+            .Select(schedule => schedule["Properties"]!["HostedRotationLambda"]!["VpcSecurityGroupIds"]!.ToJsonString()).Distinct());
+        var fromRotation = Assert.Single(synthesis.Resources("todo-postgres", "AWS::EC2::SecurityGroupIngress").Values)["Properties"]!;
+        Assert.Equal(5432, fromRotation["FromPort"]!.GetValue<int>());
+        Assert.Contains(fromRotation["SourceSecurityGroupId"]!.ToJsonString(), rotation);
         foreach (var stack in new[] { "todo-postgres", "todo-cache" })
         {
             Assert.All(synthesis.Resources(stack, "AWS::EC2::SecurityGroup").Values,
@@ -54,6 +62,7 @@ public sealed class IngressTests(DefaultDeployment defaults, SwitchedDeployment 
                 rule!.ToJsonString()));
         var otherStacks = synthesis.Json.Keys.Except(["todo-api"]);
         Assert.DoesNotContain(otherStacks.SelectMany(stack => synthesis.Resources(stack, "AWS::EC2::SecurityGroupIngress").Values),
-            rule => rule["Properties"]!["FromPort"] is JsonValue port && port.GetValue<int>() is 5432 or 6379 or 6380);
+            rule => rule["Properties"]!["FromPort"] is JsonValue port && port.GetValue<int>() is 5432 or 6379 or 6380
+                && rule["Properties"] != fromRotation);
     }
 }
