@@ -1,0 +1,102 @@
+using System.Text.Json.Nodes;
+using Todo.Tests.Infrastructure;
+
+namespace Todo.Tests.Aws;
+
+/// <summary>
+/// Every secret rotates, each the way its service allows without an outage, and the tasks that read one are replaced
+/// once it has a new current version.
+/// </summary>
+[Collection(AwsCollection.Name)]
+[Trait("Category", "Aws")]
+public sealed class SecretRotationTests(DefaultDeployment defaults)
+{
+    [Theory]
+    [MemberData(nameof(DocumentedDeployments.Names), MemberType = typeof(DocumentedDeployments))]
+    public void Every_secret_of_every_stack_has_a_rotation_schedule(string deployment)
+    {
+        var synthesis = DocumentedDeployments.Get(deployment);
+        var expectedDays = DocumentedDeployments.Contexts[deployment].TryGetValue("secretRotationDays", out var days) ? (string)days : "30";
+
+        foreach (var stack in synthesis.Json.Keys)
+        {
+            var schedules = synthesis.Resources(stack, "AWS::SecretsManager::RotationSchedule").Values.Select(schedule => schedule["Properties"]!).ToList();
+            var secrets = synthesis.Resources(stack, "AWS::SecretsManager::Secret").Keys;
+            var attachments = synthesis.Resources(stack, "AWS::SecretsManager::SecretTargetAttachment")
+                .ToDictionary(attachment => attachment.Key, attachment => attachment.Value["Properties"]!["SecretId"]!["Ref"]!.GetValue<string>());
+
+            Assert.All(secrets, secret => Assert.Contains(schedules, schedule => RotatedSecret(schedule, attachments) == secret));
+            Assert.All(schedules, schedule =>
+                Assert.Equal($"rate({expectedDays} days)", schedule["RotationRules"]!["ScheduleExpression"]!.GetValue<string>()));
+        }
+    }
+
+    [Fact]
+    public void The_database_rotates_its_master_in_place_and_the_application_role_by_alternating_users()
+    {
+        var schedules = defaults.Synthesis.Resources("todo-postgres", "AWS::SecretsManager::RotationSchedule").Values
+            .Select(schedule => schedule["Properties"]!["HostedRotationLambda"]!).ToList();
+        var application = Assert.Single(defaults.Synthesis.Resources("todo-postgres", "AWS::SecretsManager::Secret").Values,
+            secret => secret["Properties"]!["Name"]!.GetValue<string>() == "todo/postgres/application-credentials")["Properties"]!;
+
+        Assert.Equal(["PostgreSQLMultiUser", "PostgreSQLSingleUser"], schedules.Select(rotation => rotation["RotationType"]!.GetValue<string>()).Order());
+        Assert.NotNull(Assert.Single(schedules, rotation => rotation["RotationType"]!.GetValue<string>() == "PostgreSQLMultiUser")["MasterSecretArn"]);
+        var template = Literal(application["GenerateSecretString"]!["SecretStringTemplate"]!);
+        Assert.StartsWith("{\"username\":\"todo_app\",\"masterarn\":\"", template);
+        Assert.All(schedules, rotation => Assert.Contains("privateSubnet", rotation["VpcSubnetIds"]!.ToJsonString()));
+    }
+
+    [Fact]
+    public void The_cache_rotates_both_users_with_a_function_that_knows_which_user_each_secret_is()
+    {
+        var function = Assert.Single(defaults.Synthesis.Resources("todo-cache", "AWS::Lambda::Function").Values)["Properties"]!;
+        var users = JsonNode.Parse(function["Environment"]!["Variables"]!["USERS"]!.GetValue<string>())!.AsObject();
+
+        Assert.Equal("nodejs24.x", function["Runtime"]!.GetValue<string>());
+        Assert.Equal(new Dictionary<string, string>
+        {
+            ["todo/cache/password"] = "todo-cache-app",
+            ["todo/cache/default-user-password"] = "todo-cache-default",
+        }, users.ToDictionary(user => user.Key, user => user.Value!.GetValue<string>()));
+        Assert.Equal(2, defaults.Synthesis.Resources("todo-cache", "AWS::SecretsManager::RotationSchedule").Count);
+        Assert.All(defaults.Synthesis.Resources("todo-cache", "AWS::SecretsManager::RotationSchedule").Values,
+            schedule => Assert.False(schedule["Properties"]!["RotateImmediatelyOnUpdate"]!.GetValue<bool>()));
+    }
+
+    [Fact]
+    public void A_new_current_version_of_a_secret_the_api_reads_replaces_its_tasks()
+    {
+        var rule = Assert.Single(defaults.Synthesis.Resources("todo-api", "AWS::Events::Rule").Values)["Properties"]!;
+        var pattern = rule["EventPattern"]!;
+        var (machineId, machineResource) = Assert.Single(defaults.Synthesis.Resources("todo-api", "AWS::StepFunctions::StateMachine"));
+        var machine = machineResource["Properties"]!;
+        var readByApi = Assert.Single(defaults.Synthesis.Resources("todo-api", "AWS::ECS::TaskDefinition").Values)["Properties"]!["ContainerDefinitions"]!
+            .AsArray().Single(container => container!["Name"]!.GetValue<string>() == "todo-api")!["Secrets"]!.AsArray()
+            .Select(secret => SecretOf(secret!["ValueFrom"]!)).Distinct().Order().ToList();
+
+        Assert.Equal("Secret Label Updated", Assert.Single(pattern["detail-type"]!.AsArray())!.GetValue<string>());
+        Assert.Equal("AWSCURRENT", Assert.Single(pattern["detail"]!["labelUpdated"]!.AsArray())!.GetValue<string>());
+        Assert.Equal(readByApi, pattern["resources"]!.AsArray().Select(secret => secret!.ToJsonString()).Order());
+        Assert.DoesNotContain(readByApi, secret => secret.Contains("ClusterSecretAttachment", StringComparison.Ordinal));
+        var definition = Literal(machine["DefinitionString"]!);
+        Assert.Contains(":states:::aws-sdk:ecs:updateService", definition);
+        Assert.Contains("\"ForceNewDeployment\":true", definition);
+        Assert.Equal(machineId, rule["Targets"]![0]!["Arn"]!["Ref"]!.GetValue<string>());
+    }
+
+    /// <summary>The literal text of a value that <c>Fn::Join</c>s text and references, the references left out.</summary>
+    private static string Literal(JsonNode value) => value is JsonObject join
+        ? string.Concat(join["Fn::Join"]![1]!.AsArray().OfType<JsonValue>().Select(part => part.GetValue<string>()))
+        : value.GetValue<string>();
+
+    /// <summary>A secret an ECS secret reads, with the field it names (<c>…:password::</c>) cut off.</summary>
+    private static string SecretOf(JsonNode valueFrom) => valueFrom is JsonObject join && join["Fn::Join"] is { } parts
+        ? parts[1]![0]!.ToJsonString()
+        : valueFrom.ToJsonString();
+
+    private static string? RotatedSecret(JsonNode schedule, Dictionary<string, string> attachments)
+    {
+        var reference = schedule["SecretId"]!["Ref"]!.GetValue<string>();
+        return attachments.GetValueOrDefault(reference, reference);
+    }
+}
