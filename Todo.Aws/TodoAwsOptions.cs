@@ -59,6 +59,10 @@ public sealed partial record TodoAwsOptions
     public int AccessLogDays { get; init; } = 90;
     public int LogRetentionDays { get; init; } = 30;
     public int SecretRotationDays { get; init; } = 30;
+    /// <summary>The AWS Distro for OpenTelemetry collector beside each service (Amazon ECR Public).</summary>
+    public string CollectorImage { get; init; } = "public.ecr.aws/aws-observability/aws-otel-collector:v0.47.0";
+    /// <summary>Where alarms are mailed; without it they only show on the dashboard and in CloudWatch.</summary>
+    public string? AlarmEmail { get; init; }
     /// <summary>Interface endpoints for ECR, Secrets Manager and CloudWatch Logs, and the S3 gateway endpoint.</summary>
     public bool VpcEndpoints { get; init; }
     public int CacheMaxDataGB { get; init; } = 2;
@@ -133,6 +137,8 @@ public sealed partial record TodoAwsOptions
             AccessLogDays = context.Int("accessLogDays", 1, 3650) ?? defaults.AccessLogDays,
             LogRetentionDays = context.Int("logRetentionDays", 1, 3653) ?? defaults.LogRetentionDays,
             SecretRotationDays = context.Int("secretRotationDays", 1, 1000) ?? defaults.SecretRotationDays,
+            CollectorImage = context.String("collectorImage") ?? defaults.CollectorImage,
+            AlarmEmail = context.String("alarmEmail"),
             VpcEndpoints = context.Bool("vpcEndpoints") ?? defaults.VpcEndpoints,
             CacheMaxDataGB = context.Int("cacheMaxDataGB", 1, 5000) ?? defaults.CacheMaxDataGB,
             CacheMaxEcpuPerSecond = context.Int("cacheMaxEcpuPerSecond", 1000, 15_000_000) ?? defaults.CacheMaxEcpuPerSecond,

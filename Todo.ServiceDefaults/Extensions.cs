@@ -73,7 +73,14 @@ public static class Extensions
                 tracing.SetSampler(exporting ? RequestTracesSampler.Create() : new AlwaysOffSampler());
             });
 
-        if (exporting)
+        if (exporting && builder.Configuration["OTEL_LOGS_EXPORTER"] == "none")
+        {
+            // Logs already leave by another way (on ECS, the container's log driver): only metrics and traces over OTLP.
+            builder.Services.AddOpenTelemetry()
+                .WithMetrics(metrics => metrics.AddOtlpExporter())
+                .WithTracing(tracing => tracing.AddOtlpExporter());
+        }
+        else if (exporting)
         {
             builder.Services.AddOpenTelemetry().UseOtlpExporter();
         }

@@ -22,8 +22,12 @@ public sealed class FargateServiceMapping : IResourceMapping
         {
             var imageTag = context.Options.ImageTag
                 ?? ImageTag.ForProject(context.Manifest.Directory, Path.Combine(context.Manifest.Directory, project.Path!));
+            var dependencyAlarms = context.ReachedBy(project)
+                .SelectMany(reached => context.Targets.TryGetValue(reached, out var target) ? target.Alarms : [])
+                .Distinct()
+                .ToList();
             var service = new ServiceStack(context.App, context.StackId(project.Name), context.Network, images, project, imageTag,
-                context.Resolver, context.Options, context.Props);
+                context.Resolver, dependencyAlarms, context.Options, context.Props);
             context.Add(project.Name, service);
             foreach (var reached in context.ReachedBy(project))
             {

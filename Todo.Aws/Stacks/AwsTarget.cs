@@ -54,6 +54,9 @@ public interface IAwsTarget
     void AllowFrom(ISecurityGroup client, Construct clientScope, string clientName)
     {
     }
+
+    /// <summary>What the services that use this resource show among their alarms. None by default.</summary>
+    IEnumerable<Amazon.CDK.AWS.CloudWatch.IAlarm> Alarms => [];
 }
 
 public static class AwsTargets

@@ -1,5 +1,6 @@
 using System.Globalization;
 using Amazon.CDK;
+using Amazon.CDK.AWS.CloudWatch;
 using Amazon.CDK.AWS.EC2;
 using Amazon.CDK.AWS.RDS;
 using Amazon.CDK.AWS.SecretsManager;
@@ -74,12 +75,13 @@ public sealed class DatabaseStack : Stack
         }).Attach(_cluster);
         RotateCredentials(network, master, application, options);
 
+        var capacity = CapacityAlarm(serverless);
         var poolSize = DatabaseConnections.PoolSizePerTask(options, services);
         var owner = new SchemaOwner(Fields(master), role, new SecretField(application, "password"));
-        _targets[serverName] = new PostgresTarget(serverName, this, Fields(application), owner, poolSize, database: null);
+        _targets[serverName] = new PostgresTarget(serverName, this, Fields(application), owner, capacity, poolSize, database: null);
         foreach (var (resourceName, databaseName) in databases)
         {
-            _targets[resourceName] = new PostgresTarget(resourceName, this, Fields(application), owner, poolSize, databaseName);
+            _targets[resourceName] = new PostgresTarget(resourceName, this, Fields(application), owner, capacity, poolSize, databaseName);
         }
 
         _ = new CfnOutput(this, "DatabaseEndpoint", new CfnOutputProps
@@ -126,6 +128,25 @@ public sealed class DatabaseStack : Stack
         });
     }
 
+    /// <summary>Serverless v2 near its maximum capacity (ACUs used, % of the maximum), or provisioned instances near full CPU.</summary>
+    private Alarm CapacityAlarm(bool serverless)
+    {
+        var metric = serverless
+            ? _cluster.MetricACUUtilization(new MetricOptions { Period = Duration.Minutes(5) })
+            : _cluster.MetricCPUUtilization(new MetricOptions { Period = Duration.Minutes(5) });
+        return metric.CreateAlarm(this, "CapacityAlarm", new CreateAlarmOptions
+        {
+            AlarmDescription = serverless
+                ? "Aurora used over 90 % of its maximum capacity for 15 minutes: raise databaseMaxCapacity, or find the load."
+                : "Aurora's writer above 80 % CPU for 15 minutes: a larger databaseInstanceClass, or find the load.",
+            Threshold = serverless ? 90 : 80,
+            ComparisonOperator = ComparisonOperator.GREATER_THAN_THRESHOLD,
+            EvaluationPeriods = 3,
+            DatapointsToAlarm = 3,
+            TreatMissingData = TreatMissingData.NOT_BREACHING,
+        });
+    }
+
     private static Dictionary<string, SecretField> Fields(ISecret credentials) => new()
     {
         ["Host"] = new(credentials, "host"),
@@ -135,8 +156,10 @@ public sealed class DatabaseStack : Stack
     };
 
     private sealed class PostgresTarget(string name, DatabaseStack stack, IReadOnlyDictionary<string, SecretField> credentials, SchemaOwner owner,
-        int poolSize, string? database) : IAwsTarget
+        IAlarm capacity, int poolSize, string? database) : IAwsTarget
     {
+        public IEnumerable<IAlarm> Alarms => [capacity];
+
         public ResolvedValue Resolve(string path) => path switch
         {
             "connectionString" => ResolvedValue.WithParts(

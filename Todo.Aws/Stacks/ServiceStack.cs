@@ -2,6 +2,7 @@ using System.Globalization;
 using Amazon.CDK;
 using Amazon.CDK.AWS.ApplicationAutoScaling;
 using Amazon.CDK.AWS.CertificateManager;
+using Amazon.CDK.AWS.CloudWatch;
 using Amazon.CDK.AWS.EC2;
 using Amazon.CDK.AWS.ECS;
 using Amazon.CDK.AWS.ECS.Patterns;
@@ -32,7 +33,8 @@ public sealed class ServiceStack : Stack, IAwsTarget
     private readonly ApplicationLoadBalancedFargateService _service;
 
     public ServiceStack(Construct scope, string id, NetworkStack network, ImagesStack images, ManifestResource project,
-        string imageTag, ReferenceResolver resolver, TodoAwsOptions options, IStackProps props) : base(scope, id, props)
+        string imageTag, ReferenceResolver resolver, IReadOnlyList<IAlarm> dependencyAlarms, TodoAwsOptions options, IStackProps props)
+        : base(scope, id, props)
     {
         _name = project.Name;
         var environment = new Dictionary<string, string>(StringComparer.Ordinal);
@@ -111,12 +113,15 @@ public sealed class ServiceStack : Stack, IAwsTarget
         });
 
         HardenLoadBalancer(options);
-        RunOnReadOnlyRootFilesystem(_service.TaskDefinition.DefaultContainer!);
+        var app = _service.TaskDefinition.DefaultContainer!;
+        RunOnReadOnlyRootFilesystem(app);
+        RunOnReadOnlyRootFilesystem(TelemetryCollector.Add(this, _service.TaskDefinition, app, _name, logs, options));
         if (owners.Count > 0)
         {
             MigrateFirst(owners, environment, images.RepositoryOf(_name), imageTag, logs);
         }
         RotationRestart.Add(this, _service.Service, read.Distinct().ToList(), options);
+        ServiceMonitoring.Add(this, _service, _name, dependencyAlarms, options);
         AcceptFindingsRightForThisService(isPublic);
 
         _service.TargetGroup.ConfigureHealthCheck(new HealthCheck

@@ -63,7 +63,7 @@ public sealed partial class SecretScanTests(DefaultDeployment defaults, Switched
                 Assert.DoesNotMatch("(?i)password|secret|token", name);
                 Assert.DoesNotMatch("(?i)password|username|user id|uid=", variable["Value"]!.ToJsonString());
             }
-            Assert.All(container["Secrets"]!.AsArray(), secret => Assert.DoesNotContain("{{resolve", secret!["ValueFrom"]!.ToJsonString()));
+            Assert.All(container["Secrets"]?.AsArray() ?? [], secret => Assert.DoesNotContain("{{resolve", secret!["ValueFrom"]!.ToJsonString()));
         }
     }
 
