@@ -94,6 +94,12 @@ public sealed class DatabaseStack : Stack
     public IReadOnlyDictionary<string, IAwsTarget> Targets => _targets;
 
     /// <summary>
+    /// Amazon RDS's certificate authorities in a project's image (its working directory, /app): eng/publish-image.sh
+    /// downloads them and the project file puts them there, so the server's certificate and name are verified.
+    /// </summary>
+    public const string CertificateAuthorities = "/app/rds-ca-bundle.pem";
+
+    /// <summary>
     /// Secrets Manager's own rotation functions, in the private subnets: they reach the cluster here and Secrets Manager
     /// through NAT or its endpoint. Each secret rotates every <c>secretRotationDays</c>.
     /// </summary>
@@ -163,7 +169,8 @@ public sealed class DatabaseStack : Stack
         public ResolvedValue Resolve(string path) => path switch
         {
             "connectionString" => ResolvedValue.WithParts(
-                (database is null ? "" : $"Database={database};") + $"SSL Mode=Require;Maximum Pool Size={poolSize.ToString(CultureInfo.InvariantCulture)}",
+                (database is null ? "" : $"Database={database};")
+                    + $"SSL Mode=VerifyFull;Root Certificate={CertificateAuthorities};Maximum Pool Size={poolSize.ToString(CultureInfo.InvariantCulture)}",
                 credentials) with { Owner = owner },
             "bindings.tcp.host" => ResolvedValue.Plain(stack._cluster.ClusterEndpoint.Hostname),
             "bindings.tcp.port" or "bindings.tcp.targetPort" => ResolvedValue.Plain(PostgresPort.ToString(CultureInfo.InvariantCulture)),

@@ -91,7 +91,7 @@ public sealed class ServiceTests(DefaultDeployment defaults, SwitchedDeployment 
         Assert.Equal("8080", environment["HTTP_PORTS"]);
         Assert.Equal("true", environment["ASPNETCORE_FORWARDEDHEADERS_ENABLED"]);
         Assert.DoesNotContain(environment.Values, value => value.Contains("{{", StringComparison.Ordinal));
-        Assert.Contains("Database=todos;SSL Mode=Require", environment["ConnectionStrings__todos"]);
+        Assert.Contains("Database=todos;SSL Mode=VerifyFull;Root Certificate=/app/rds-ca-bundle.pem", environment["ConnectionStrings__todos"]);
         Assert.Contains("todo-postgres", secrets["ConnectionStrings__todos__Password"]);
         Assert.Contains("todo-cache", secrets["ConnectionStrings__cache__password"]);
         Assert.Equal(8080, container["PortMappings"]![0]!["ContainerPort"]!.GetValue<int>());
