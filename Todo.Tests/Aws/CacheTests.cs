@@ -60,6 +60,19 @@ public sealed class CacheTests(DefaultDeployment defaults, SwitchedDeployment sw
         Assert.DoesNotContain("&", CacheStack.ApplicationAccess);
     }
 
+    [Theory]
+    [InlineData(DocumentedDeployments.Defaults, 2, 100_000)]
+    [InlineData("cache-limits", 10, 50_000)]
+    public void A_serverless_cache_is_bounded_in_size_and_rate_and_so_in_cost(string deployment, int gigabytes, int ecpuPerSecond)
+    {
+        var limits = Assert.Single(DocumentedDeployments.Get(deployment).Resources("todo-cache", "AWS::ElastiCache::ServerlessCache").Values)
+            ["Properties"]!["CacheUsageLimits"]!;
+
+        Assert.Equal(gigabytes, limits["DataStorage"]!["Maximum"]!.GetValue<int>());
+        Assert.Equal("GB", limits["DataStorage"]!["Unit"]!.GetValue<string>());
+        Assert.Equal(ecpuPerSecond, limits["ECPUPerSecond"]!["Maximum"]!.GetValue<int>());
+    }
+
     [Fact]
     public void Clients_connect_with_tls_and_the_application_user_and_read_its_password_from_its_secret()
     {

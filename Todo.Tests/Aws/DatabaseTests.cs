@@ -25,6 +25,17 @@ public sealed class DatabaseTests(DefaultDeployment defaults, SwitchedDeployment
     }
 
     [Fact]
+    public void The_cluster_refuses_deletion_unless_switched_off_and_takes_iam_authentication()
+    {
+        var protectedCluster = Assert.Single(defaults.Synthesis.Resources("todo-postgres", "AWS::RDS::DBCluster").Values)["Properties"]!;
+        var unprotected = Assert.Single(DocumentedDeployments.Get("unprotected").Resources("todo-postgres", "AWS::RDS::DBCluster").Values)["Properties"]!;
+
+        Assert.True(protectedCluster["DeletionProtection"]!.GetValue<bool>());
+        Assert.True(protectedCluster["EnableIAMDatabaseAuthentication"]!.GetValue<bool>());
+        Assert.False(unprotected["DeletionProtection"]!.GetValue<bool>());
+    }
+
+    [Fact]
     public void The_provisioned_switch_gives_instances_of_the_chosen_class()
     {
         switched.Synthesis["todo-postgres"].HasResourceProperties("AWS::RDS::DBInstance", new Dictionary<string, object>

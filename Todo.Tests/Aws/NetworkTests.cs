@@ -30,6 +30,47 @@ public sealed class NetworkTests(DefaultDeployment defaults, SwitchedDeployment 
             .Select(subnet => subnet["Properties"]!["AvailabilityZone"]!.GetValue<string>()).Distinct().Order());
     }
 
+    [Fact]
+    public void Every_flow_of_the_vpc_is_logged_to_a_log_group_kept_as_long_as_the_others()
+    {
+        var flowLog = Assert.Single(defaults.Synthesis.Resources("todo-network", "AWS::EC2::FlowLog").Values)["Properties"]!;
+        var logGroup = Assert.Single(defaults.Synthesis.Resources("todo-network", "AWS::Logs::LogGroup"));
+
+        Assert.Equal("ALL", flowLog["TrafficType"]!.GetValue<string>());
+        Assert.Equal("cloud-watch-logs", flowLog["LogDestinationType"]!.GetValue<string>());
+        Assert.Contains(logGroup.Key, flowLog["LogGroupName"]!.ToJsonString());
+        Assert.Equal(30, logGroup.Value["Properties"]!["RetentionInDays"]!.GetValue<int>());
+        Assert.Equal(7, Assert.Single(DocumentedDeployments.Get("unprotected").Resources("todo-network", "AWS::Logs::LogGroup").Values)
+            ["Properties"]!["RetentionInDays"]!.GetValue<int>());
+    }
+
+    [Fact]
+    public void The_endpoint_switch_reaches_ecr_secrets_manager_logs_and_s3_without_nat_from_every_subnet()
+    {
+        var synthesis = DocumentedDeployments.Get("vpc-endpoints");
+
+        var interfaces = synthesis.Resources("todo-network", "AWS::EC2::VPCEndpoint").Values.Select(endpoint => endpoint["Properties"]!).ToList();
+        Assert.Equal(["com.amazonaws.us-east-1.ecr.api", "com.amazonaws.us-east-1.ecr.dkr", "com.amazonaws.us-east-1.logs",
+                "com.amazonaws.us-east-1.s3", "com.amazonaws.us-east-1.secretsmanager"],
+            interfaces.Select(endpoint => ServiceName(endpoint["ServiceName"]!)).Order());
+        Assert.All(interfaces.Where(endpoint => endpoint["VpcEndpointType"]!.GetValue<string>() == "Interface"),
+            endpoint => Assert.True(endpoint["PrivateDnsEnabled"]!.GetValue<bool>()));
+        var gateway = Assert.Single(interfaces, endpoint => endpoint["VpcEndpointType"]!.GetValue<string>() == "Gateway");
+        Assert.Equal(6, gateway["RouteTableIds"]!.AsArray().Count);
+        Assert.Empty(defaults.Synthesis.Resources("todo-network", "AWS::EC2::VPCEndpoint"));
+    }
+
+    [Fact]
+    public void Without_nat_gateways_synthesis_asks_for_the_endpoints_the_rotation_functions_need()
+    {
+        var context = DocumentedDeployments.DefaultContext();
+        context["natGateways"] = "0";
+
+        var refused = Assert.Throws<ArgumentException>(() => AwsSynthesis.Of(AwsSynthesis.CommittedManifest(), context));
+
+        Assert.Contains("vpcEndpoints=true", refused.Message);
+    }
+
     /// <summary>
     /// One address plan: a switch that re-addressed a subnet would replace it and everything in it (the database and
     /// the cache among them), and one that dropped an export a deployed stack imports would fail to deploy.
@@ -45,6 +86,12 @@ public sealed class NetworkTests(DefaultDeployment defaults, SwitchedDeployment 
         Assert.Equal(["10.0.0.0/24", "10.0.1.0/24", "10.0.12.0/24", "10.0.13.0/24", "10.0.4.0/22", "10.0.8.0/22"],
             Subnets(other).Values.Order(StringComparer.Ordinal));
     }
+
+    /// <summary>An endpoint's service, with the region CloudFormation puts in where the template refers to it.</summary>
+    private static string ServiceName(System.Text.Json.Nodes.JsonNode name) => name is System.Text.Json.Nodes.JsonObject join
+        ? string.Concat(join["Fn::Join"]![1]!.AsArray().Select(part => part is System.Text.Json.Nodes.JsonValue text ? text.GetValue<string>()
+            : part!["Ref"]!.GetValue<string>() == "AWS::Region" ? "us-east-1" : throw new InvalidOperationException(part.ToJsonString())))
+        : name.GetValue<string>();
 
     private static SortedDictionary<string, string> Subnets(AwsSynthesis synthesis) => new(
         synthesis.Resources("todo-network", "AWS::EC2::Subnet").ToDictionary(
