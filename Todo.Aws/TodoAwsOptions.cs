@@ -61,6 +61,8 @@ public sealed partial record TodoAwsOptions
     public int SecretRotationDays { get; init; } = 30;
     /// <summary>The AWS Distro for OpenTelemetry collector beside each service (Amazon ECR Public).</summary>
     public string CollectorImage { get; init; } = "public.ecr.aws/aws-observability/aws-otel-collector:v0.47.0";
+    /// <summary>The share of requests traced to X-Ray, which charges per trace recorded.</summary>
+    public double TraceSampleRatio { get; init; } = 0.05;
     /// <summary>Where alarms are mailed; without it they only show on the dashboard and in CloudWatch.</summary>
     public string? AlarmEmail { get; init; }
     /// <summary>Interface endpoints for ECR, Secrets Manager and CloudWatch Logs, and the S3 gateway endpoint.</summary>
@@ -139,6 +141,7 @@ public sealed partial record TodoAwsOptions
             SecretRotationDays = context.Int("secretRotationDays", 1, 1000) ?? defaults.SecretRotationDays,
             CollectorImage = context.String("collectorImage") ?? defaults.CollectorImage,
             AlarmEmail = context.String("alarmEmail"),
+            TraceSampleRatio = context.Double("traceSampleRatio", 0, 1) ?? defaults.TraceSampleRatio,
             VpcEndpoints = context.Bool("vpcEndpoints") ?? defaults.VpcEndpoints,
             CacheMaxDataGB = context.Int("cacheMaxDataGB", 1, 5000) ?? defaults.CacheMaxDataGB,
             CacheMaxEcpuPerSecond = context.Int("cacheMaxEcpuPerSecond", 1000, 15_000_000) ?? defaults.CacheMaxEcpuPerSecond,

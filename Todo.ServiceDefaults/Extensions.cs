@@ -70,7 +70,7 @@ public static class Extensions
                     .AddAspNetCoreInstrumentation(options => options.Filter = context => !IsHealthEndpoint(context.Request.Path))
                     .AddHttpClientInstrumentation();
                 // Without an exporter, spans nobody receives would cost an allocation and a profiling session per request.
-                tracing.SetSampler(exporting ? RequestTracesSampler.Create() : new AlwaysOffSampler());
+                tracing.SetSampler(exporting ? RequestTracesSampler.Create(TraceSampleRatio(builder.Configuration)) : new AlwaysOffSampler());
             });
 
         if (exporting && builder.Configuration["OTEL_LOGS_EXPORTER"] == "none")
@@ -87,6 +87,14 @@ public static class Extensions
 
         return builder;
     }
+
+    /// <summary>The share of requests traced: <c>OTEL_TRACES_SAMPLER_ARG</c>, from 0 to 1; all of them without it.</summary>
+    private static double TraceSampleRatio(Microsoft.Extensions.Configuration.IConfiguration configuration) =>
+        configuration["OTEL_TRACES_SAMPLER_ARG"] is { } text
+            ? double.TryParse(text, System.Globalization.NumberStyles.Float, System.Globalization.CultureInfo.InvariantCulture, out var ratio) && ratio is >= 0 and <= 1
+                ? ratio
+                : throw new InvalidOperationException($"OTEL_TRACES_SAMPLER_ARG must be a number from 0 to 1; got '{text}'.")
+            : 1;
 
     /// <summary>
     /// Whether telemetry leaves the process (an OTLP endpoint is set, as the AppHost does for the dashboard). Without it

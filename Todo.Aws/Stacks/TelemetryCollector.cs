@@ -56,6 +56,7 @@ public static class TelemetryCollector
         app.AddEnvironment("OTEL_EXPORTER_OTLP_PROTOCOL", "grpc");
         app.AddEnvironment("OTEL_EXPORTER_OTLP_METRICS_TEMPORALITY_PREFERENCE", "delta");
         app.AddEnvironment("OTEL_LOGS_EXPORTER", "none");
+        app.AddEnvironment("OTEL_TRACES_SAMPLER_ARG", options.TraceSampleRatio.ToString(System.Globalization.CultureInfo.InvariantCulture));
         app.AddContainerDependencies(new ContainerDependency { Container = collector, Condition = ContainerDependencyCondition.START });
 
         task.AddToTaskRolePolicy(new PolicyStatement(new PolicyStatementProps

@@ -30,6 +30,7 @@ public sealed class TelemetryTests(DefaultDeployment defaults)
         Assert.Equal("delta", Environment(api)["OTEL_EXPORTER_OTLP_METRICS_TEMPORALITY_PREFERENCE"]);
         Assert.Equal("none", Environment(api)["OTEL_LOGS_EXPORTER"]);
         Assert.Equal("todo-api", Environment(api)["OTEL_SERVICE_NAME"]);
+        Assert.Equal("0.05", Environment(api)["OTEL_TRACES_SAMPLER_ARG"]);
         Assert.Equal(["awsxray"], Exporters(configuration, "traces"));
         Assert.Equal(["awsemf"], Exporters(configuration, "metrics"));
         var emf = configuration["exporters"]!["awsemf"]!;
