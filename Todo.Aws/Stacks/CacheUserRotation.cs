@@ -1,7 +1,5 @@
 using Amazon.CDK;
 using Amazon.CDK.AWS.IAM;
-using Amazon.CDK.AWS.Lambda;
-using Amazon.CDK.AWS.Logs;
 using Amazon.CDK.AWS.SecretsManager;
 using Constructs;
 using CfnUser = Amazon.CDK.AWS.ElastiCache.CfnUser;
@@ -18,41 +16,16 @@ public static class CacheUserRotation
     /// <summary>Rotates each user's secret, known by the name it was given (a secret's own name property is a token).</summary>
     public static void Add(Construct scope, IReadOnlyList<(Secret Secret, string Name, CfnUser User)> users, TodoAwsOptions options)
     {
-        var logs = new LogGroup(scope, "RotationLogs", new LogGroupProps
-        {
-            Retention = LogRetention.Of(options),
-            RemovalPolicy = RemovalPolicy.DESTROY,
-        });
-        var role = new Role(scope, "RotationRole", new RoleProps
-        {
-            AssumedBy = new ServicePrincipal("lambda.amazonaws.com"),
-            Description = "Rotates the passwords of the cache's users.",
-        });
-        role.AddToPolicy(new PolicyStatement(new PolicyStatementProps
-        {
-            Actions = ["logs:CreateLogStream", "logs:PutLogEvents"],
-            Resources = [logs.LogGroupArn],
-        }));
-        role.AddToPolicy(new PolicyStatement(new PolicyStatementProps
+        var function = InlineFunction.Create(scope, "RotationFunction", "rotate-elasticache-user.js",
+            "Rotates the password of an ElastiCache user kept in Secrets Manager.", options, new Dictionary<string, string>
+            {
+                ["USERS"] = System.Text.Json.JsonSerializer.Serialize(users.ToDictionary(user => user.Name, user => user.User.UserId)),
+            });
+        function.AddToRolePolicy(new PolicyStatement(new PolicyStatementProps
         {
             Actions = ["elasticache:DescribeUsers", "elasticache:ModifyUser"],
             Resources = [.. users.Select(user => user.User.AttrArn)],
         }));
-        var function = new Function(scope, "RotationFunction", new FunctionProps
-        {
-            Description = "Rotates the password of an ElastiCache user kept in Secrets Manager.",
-            Runtime = new Runtime("nodejs24.x", RuntimeFamily.NODEJS, new LambdaRuntimeProps { SupportsInlineCode = true }),
-            Architecture = Architecture.ARM_64,
-            Handler = "index.handler",
-            Code = Code.FromInline(Source()),
-            Timeout = Duration.Minutes(5),
-            Role = role,
-            LogGroup = logs,
-            Environment = new Dictionary<string, string>
-            {
-                ["USERS"] = System.Text.Json.JsonSerializer.Serialize(users.ToDictionary(user => user.Name, user => user.User.UserId)),
-            },
-        });
         foreach (var (secret, _, _) in users)
         {
             secret.AddRotationSchedule("Rotation", new RotationScheduleOptions
@@ -62,15 +35,8 @@ public static class CacheUserRotation
                 RotateImmediatelyOnUpdate = false,
             });
         }
-        NagSuppression.On(role.Node.FindChild("DefaultPolicy"), new NagSuppression("IAM5",
+        NagSuppression.On(function.Role!.Node.FindChild("DefaultPolicy"), new NagSuppression("IAM5",
             "secretsmanager:GetRandomPassword takes no resource (Service Authorization Reference, AWS Secrets Manager); every other "
             + "action names the cache's two secrets, its two users or the function's own log group.", "Resource::*"));
-    }
-
-    private static string Source()
-    {
-        using var stream = typeof(CacheUserRotation).Assembly.GetManifestResourceStream("Todo.Aws.Functions.rotate-elasticache-user.js")!;
-        using var reader = new StreamReader(stream);
-        return reader.ReadToEnd();
     }
 }

@@ -8,7 +8,7 @@ namespace Todo.Aws.Stacks;
 /// <summary>
 /// A VPC over two or more named availability zones: public subnets (load balancers, NAT), private subnets (tasks) and
 /// isolated subnets (database, cache). Zones are given, never looked up, so synthesis needs no AWS account. Every
-/// flow, accepted or rejected, is logged to CloudWatch Logs; by switch, the AWS services the tasks use are reached
+/// flow, accepted or rejected, is logged to CloudWatch Logs; the default security group has no rule; by switch, the AWS services the tasks use are reached
 /// through VPC endpoints instead of the NAT gateway.
 /// </summary>
 /// <remarks>
@@ -56,6 +56,7 @@ public sealed class NetworkStack : Stack
                 RemovalPolicy = RemovalPolicy.DESTROY,
             })),
         });
+        DefaultSecurityGroupClosure.Add(this, Vpc, options);
         if (options.VpcEndpoints)
         {
             AddServiceEndpoints();

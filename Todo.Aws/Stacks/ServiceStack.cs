@@ -39,16 +39,16 @@ public sealed class ServiceStack : Stack, IAwsTarget
         _name = project.Name;
         var environment = new Dictionary<string, string>(StringComparer.Ordinal);
         var secrets = new Dictionary<string, EcsSecret>(StringComparer.Ordinal);
-        var owners = new Dictionary<string, (string Text, SchemaOwner Owner)>(StringComparer.Ordinal);
+        var owners = new Dictionary<string, SchemaOwner>(StringComparer.Ordinal);
         var read = new List<ISecret>();
         foreach (var (variable, value) in project.Environment)
         {
             var resolved = resolver.Resolve(value, resource => resource == _name ? this : null);
-            AddParts(secrets, variable, resolved.Parts);
+            EcsSecrets.AddParts(secrets, variable, resolved.Parts);
             read.AddRange(resolved.Parts.Values.Select(part => part.Secret));
             if (resolved.Owner is { } owner)
             {
-                owners[variable] = (resolved.Text, owner);
+                owners[variable] = owner;
             }
             if (!resolved.IsSecret)
             {
@@ -113,12 +113,14 @@ public sealed class ServiceStack : Stack, IAwsTarget
         });
 
         HardenLoadBalancer(options);
-        var app = _service.TaskDefinition.DefaultContainer!;
-        RunOnReadOnlyRootFilesystem(app);
-        RunOnReadOnlyRootFilesystem(TelemetryCollector.Add(this, _service.TaskDefinition, app, _name, logs, options));
+        var task = _service.TaskDefinition;
+        var app = task.DefaultContainer!;
+        ReadOnlyRootFilesystem.Apply(task, app);
+        ReadOnlyRootFilesystem.Apply(task, TelemetryCollector.Add(this, task, app, _name, logs, options));
         if (owners.Count > 0)
         {
-            MigrateFirst(owners, environment, images.RepositoryOf(_name), imageTag, logs);
+            ReadOnlyRootFilesystem.Apply(task, MigrationStep.Add(task, app, _name, owners, environment,
+                ContainerImage.FromEcrRepository(images.RepositoryOf(_name), imageTag), logs));
         }
         RotationRestart.Add(this, _service.Service, read.Distinct().ToList(), options);
         ServiceMonitoring.Add(this, _service, _name, dependencyAlarms, options);
@@ -182,73 +184,6 @@ public sealed class ServiceStack : Stack, IAwsTarget
         if (options.WebAcl)
         {
             _ = WebAcl.Protect(this, loadBalancer, options);
-        }
-    }
-
-    /// <summary>
-    /// The app's container may write only to <c>/tmp</c>, a volume of the task's own storage that the runtime uses for its
-    /// diagnostics socket. ASP.NET Core's data protection keys then stay in memory, which nothing here persists.
-    /// </summary>
-    private void RunOnReadOnlyRootFilesystem(ContainerDefinition container)
-    {
-        const string scratch = "tmp";
-        if (container == _service.TaskDefinition.DefaultContainer)
-        {
-            _service.TaskDefinition.AddVolume(new Amazon.CDK.AWS.ECS.Volume { Name = scratch });
-        }
-        container.AddMountPoints(new MountPoint { ContainerPath = "/tmp", SourceVolume = scratch, ReadOnly = false });
-        var index = _service.TaskDefinition.Node.Children.OfType<ContainerDefinition>().ToList().IndexOf(container);
-        ((CfnTaskDefinition)_service.TaskDefinition.Node.DefaultChild!).AddPropertyOverride($"ContainerDefinitions.{index}.ReadonlyRootFilesystem", true);
-    }
-
-    /// <summary>
-    /// A container that runs the project's image with the argument <c>migrate</c> and the database owner's credentials,
-    /// to completion, before the project's own container starts with the application role's: the project's contract is
-    /// to apply its migrations and grant <see cref="ApplicationRoleSetting"/> (creating it with the password given, if
-    /// it does not exist), and to exit zero. The project's container then skips migrating.
-    /// </summary>
-    private void MigrateFirst(Dictionary<string, (string Text, SchemaOwner Owner)> owners, Dictionary<string, string> environment,
-        Amazon.CDK.AWS.ECR.IRepository repository, string imageTag, ILogGroup logs)
-    {
-        if (owners.Values.Select(owner => owner.Owner).Distinct().Count() > 1)
-        {
-            throw new ManifestMappingException($"'{_name}' uses databases of more than one server; its migration step takes one owner.");
-        }
-        var owner = owners.Values.First().Owner;
-        var migrationSecrets = new Dictionary<string, EcsSecret>(StringComparer.Ordinal)
-        {
-            [$"{ApplicationRoleSetting}__Password"] = EcsSecret.FromSecretsManager(owner.RolePassword.Secret, owner.RolePassword.Field!),
-        };
-        foreach (var (variable, (_, schemaOwner)) in owners)
-        {
-            AddParts(migrationSecrets, variable, schemaOwner.Parts);
-        }
-        var migration = _service.TaskDefinition.AddContainer("migrate", new ContainerDefinitionOptions
-        {
-            ContainerName = "migrate",
-            Image = ContainerImage.FromEcrRepository(repository, imageTag),
-            Command = ["migrate"],
-            Essential = false,
-            Environment = new Dictionary<string, string>(environment) { [$"{ApplicationRoleSetting}__Name"] = owner.Role },
-            Secrets = migrationSecrets,
-            Logging = LogDriver.AwsLogs(new AwsLogDriverProps { LogGroup = logs, StreamPrefix = "migrate" }),
-        });
-        RunOnReadOnlyRootFilesystem(migration);
-        var container = _service.TaskDefinition.DefaultContainer!;
-        container.AddEnvironment("Database__MigrateOnStartup", "false");
-        container.AddContainerDependencies(new ContainerDependency { Container = migration, Condition = ContainerDependencyCondition.SUCCESS });
-    }
-
-    /// <summary>The setting a project's <c>migrate</c> reads the application role from, as environment variables.</summary>
-    public const string ApplicationRoleSetting = "Database__ApplicationRole";
-
-    private static void AddParts(Dictionary<string, EcsSecret> secrets, string variable, IReadOnlyDictionary<string, SecretField> parts)
-    {
-        foreach (var (keyword, part) in parts)
-        {
-            secrets[$"{variable}__{keyword}"] = part.Field is null
-                ? EcsSecret.FromSecretsManager(part.Secret)
-                : EcsSecret.FromSecretsManager(part.Secret, part.Field);
         }
     }
 

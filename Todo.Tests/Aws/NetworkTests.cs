@@ -34,14 +34,29 @@ public sealed class NetworkTests(DefaultDeployment defaults, SwitchedDeployment 
     public void Every_flow_of_the_vpc_is_logged_to_a_log_group_kept_as_long_as_the_others()
     {
         var flowLog = Assert.Single(defaults.Synthesis.Resources("todo-network", "AWS::EC2::FlowLog").Values)["Properties"]!;
-        var logGroup = Assert.Single(defaults.Synthesis.Resources("todo-network", "AWS::Logs::LogGroup"));
+        var logGroup = Assert.Single(defaults.Synthesis.Resources("todo-network", "AWS::Logs::LogGroup"),
+            group => flowLog["LogGroupName"]!.ToJsonString().Contains(group.Key, StringComparison.Ordinal));
 
         Assert.Equal("ALL", flowLog["TrafficType"]!.GetValue<string>());
         Assert.Equal("cloud-watch-logs", flowLog["LogDestinationType"]!.GetValue<string>());
-        Assert.Contains(logGroup.Key, flowLog["LogGroupName"]!.ToJsonString());
         Assert.Equal(30, logGroup.Value["Properties"]!["RetentionInDays"]!.GetValue<int>());
-        Assert.Equal(7, Assert.Single(DocumentedDeployments.Get("unprotected").Resources("todo-network", "AWS::Logs::LogGroup").Values)
-            ["Properties"]!["RetentionInDays"]!.GetValue<int>());
+        Assert.All(DocumentedDeployments.Get("unprotected").Resources("todo-network", "AWS::Logs::LogGroup").Values,
+            group => Assert.Equal(7, group["Properties"]!["RetentionInDays"]!.GetValue<int>()));
+    }
+
+    [Fact]
+    public void A_function_of_ours_removes_every_rule_of_the_default_security_group_and_may_touch_no_other_group()
+    {
+        var closure = Assert.Single(defaults.Synthesis.Resources("todo-network", "Custom::ClosedDefaultSecurityGroup").Values)["Properties"]!;
+        var (functionId, function) = Assert.Single(defaults.Synthesis.Resources("todo-network", "AWS::Lambda::Function"));
+        var policy = Assert.Single(defaults.Synthesis.Resources("todo-network", "AWS::IAM::Policy").Values,
+            policy => policy.ToJsonString().Contains("ec2:RevokeSecurityGroupIngress", StringComparison.Ordinal))["Properties"]!["PolicyDocument"]!;
+
+        Assert.Contains("DefaultSecurityGroup", closure["GroupId"]!.ToJsonString());
+        Assert.Contains(functionId, closure["ServiceToken"]!.ToJsonString());
+        Assert.Equal("nodejs24.x", function["Properties"]!["Runtime"]!.GetValue<string>());
+        var revoke = policy["Statement"]!.AsArray().Single(statement => statement!["Action"]!.ToJsonString().Contains("Revoke", StringComparison.Ordinal))!;
+        Assert.Contains("DefaultSecurityGroup", revoke["Resource"]!.ToJsonString());
     }
 
     [Fact]

@@ -4,10 +4,7 @@
 // the new one, so a task that started before a rotation connects until the next.
 // Usage: node rotate-elasticache-user.test.mjs <function.js>. Exits non-zero on the first broken expectation.
 import assert from 'node:assert/strict';
-import { cpSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
-import { createRequire } from 'node:module';
-import { tmpdir } from 'node:os';
-import path from 'node:path';
+import { command, loadFunction } from './load-function.mjs';
 
 const secretName = 'todo/cache/password';
 const userId = 'todo-cache-app';
@@ -19,8 +16,6 @@ const state = {
 };
 const stagesOf = () => Object.fromEntries([...state.versions].map(([id, version]) => [id, [...version.stages]]));
 
-class Command { constructor(input) { this.input = input; } }
-const command = name => ({ [name]: class extends Command {} })[name];
 const secretsManager = {
   DescribeSecretCommand: command('DescribeSecretCommand'),
   GetSecretValueCommand: command('GetSecretValueCommand'),
@@ -83,17 +78,10 @@ const elastiCache = {
   },
 };
 
-const directory = mkdtempSync(path.join(tmpdir(), 'todo-rotation-'));
+process.env.USERS = JSON.stringify({ [secretName]: userId });
+globalThis.setTimeout = resolve => { resolve(); return 0; };
+const { handler, dispose } = loadFunction(process.argv[2], { 'client-secrets-manager': secretsManager, 'client-elasticache': elastiCache });
 try {
-  for (const [name, fake] of [['client-secrets-manager', secretsManager], ['client-elasticache', elastiCache]]) {
-    mkdirSync(path.join(directory, 'node_modules', '@aws-sdk', name), { recursive: true });
-    writeFileSync(path.join(directory, 'node_modules', '@aws-sdk', name, 'index.js'), 'module.exports = globalThis.fakes[' + JSON.stringify(name) + '];');
-  }
-  globalThis.fakes = { 'client-secrets-manager': secretsManager, 'client-elasticache': elastiCache };
-  cpSync(process.argv[2], path.join(directory, 'index.js'));
-  process.env.USERS = JSON.stringify({ [secretName]: userId });
-  globalThis.setTimeout = (resolve => { resolve(); return 0; });
-  const { handler } = createRequire(path.join(directory, 'index.js'))('./index.js');
 
   // Secrets Manager stages the new token as AWSPENDING, with no value until createSecret puts one, then calls each
   // step; every step here runs twice, as a retry after a timeout would.
@@ -119,5 +107,5 @@ try {
   await assert.rejects(handler({ SecretId: secretName, ClientRequestToken: 'unknown', Step: 'setSecret' }), /no version unknown/);
   process.stdout.write(JSON.stringify({ rotations: 2, modifications: state.modifications }));
 } finally {
-  rmSync(directory, { recursive: true, force: true });
+  dispose();
 }
