@@ -7,8 +7,8 @@ namespace Todo.Aws.Stacks;
 
 /// <summary>
 /// Removes every rule of the VPC's default security group (Functions/close-default-security-group.js, as a custom
-/// resource): EC2 creates it open to its own members and to everything outward, and nothing here uses it. CDK's own
-/// switch for this runs a function on a Node.js runtime Lambda no longer creates, hence a function of ours.
+/// resource): EC2 creates it open to its own members and to everything outward, and nothing here uses it. CDK 2.160's
+/// own switch for this runs its function on nodejs20.x (nodejs18.x in some regions), which Lambda has deprecated.
 /// </summary>
 public static class DefaultSecurityGroupClosure
 {
