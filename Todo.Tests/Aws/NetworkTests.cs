@@ -67,7 +67,7 @@ public sealed class NetworkTests(DefaultDeployment defaults, SwitchedDeployment 
         var interfaces = synthesis.Resources("todo-network", "AWS::EC2::VPCEndpoint").Values.Select(endpoint => endpoint["Properties"]!).ToList();
         Assert.Equal(["com.amazonaws.us-east-1.ecr.api", "com.amazonaws.us-east-1.ecr.dkr", "com.amazonaws.us-east-1.logs",
                 "com.amazonaws.us-east-1.s3", "com.amazonaws.us-east-1.secretsmanager"],
-            interfaces.Select(endpoint => ServiceName(endpoint["ServiceName"]!)).Order());
+            interfaces.Select(endpoint => TemplateText.Of(endpoint["ServiceName"], reference => reference!["Ref"]!.GetValue<string>() == "AWS::Region" ? "us-east-1" : "ref")).Order());
         Assert.All(interfaces.Where(endpoint => endpoint["VpcEndpointType"]!.GetValue<string>() == "Interface"),
             endpoint => Assert.True(endpoint["PrivateDnsEnabled"]!.GetValue<bool>()));
         var gateway = Assert.Single(interfaces, endpoint => endpoint["VpcEndpointType"]!.GetValue<string>() == "Gateway");
@@ -101,12 +101,6 @@ public sealed class NetworkTests(DefaultDeployment defaults, SwitchedDeployment 
         Assert.Equal(["10.0.0.0/24", "10.0.1.0/24", "10.0.12.0/24", "10.0.13.0/24", "10.0.4.0/22", "10.0.8.0/22"],
             Subnets(other).Values.Order(StringComparer.Ordinal));
     }
-
-    /// <summary>An endpoint's service, with the region CloudFormation puts in where the template refers to it.</summary>
-    private static string ServiceName(System.Text.Json.Nodes.JsonNode name) => name is System.Text.Json.Nodes.JsonObject join
-        ? string.Concat(join["Fn::Join"]![1]!.AsArray().Select(part => part is System.Text.Json.Nodes.JsonValue text ? text.GetValue<string>()
-            : part!["Ref"]!.GetValue<string>() == "AWS::Region" ? "us-east-1" : throw new InvalidOperationException(part.ToJsonString())))
-        : name.GetValue<string>();
 
     private static SortedDictionary<string, string> Subnets(AwsSynthesis synthesis) => new(
         synthesis.Resources("todo-network", "AWS::EC2::Subnet").ToDictionary(

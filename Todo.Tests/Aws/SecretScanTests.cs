@@ -72,18 +72,10 @@ public sealed partial class SecretScanTests(DefaultDeployment defaults, Switched
     {
         JsonValue value when value.TryGetValue<string>(out var text) => [(path, text)],
         JsonObject join when join.Count == 1 && join["Fn::Join"] is JsonArray { Count: 2 } parts =>
-            [(path, string.Join(parts[0]!.GetValue<string>(), parts[1]!.AsArray().Select(Flatten)))],
+            [(path, TemplateText.Of(join, _ => "<ref>"))],
         JsonObject obj => obj.SelectMany(property => Strings(property.Value, $"{path}/{property.Key}")),
         JsonArray array => array.SelectMany((item, index) => Strings(item, $"{path}/{index}")),
         _ => [],
-    };
-
-    private static string Flatten(JsonNode? node) => node switch
-    {
-        JsonValue value when value.TryGetValue<string>(out var text) => text,
-        JsonObject join when join.Count == 1 && join["Fn::Join"] is JsonArray { Count: 2 } parts =>
-            string.Join(parts[0]!.GetValue<string>(), parts[1]!.AsArray().Select(Flatten)),
-        _ => "<ref>",
     };
 
     [GeneratedRegex(@"(?i)password\s*=\s*(?!\{\{resolve:secretsmanager:)[^;,\s""]")]

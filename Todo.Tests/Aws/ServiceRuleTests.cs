@@ -66,10 +66,10 @@ public sealed partial class ServiceRuleTests
             descriptions.AddRange(synthesis.Resources(stack, "AWS::EC2::SecurityGroup").Values.SelectMany(group => new[]
             {
                 group["Properties"]!["GroupDescription"],
-            }.Concat(Rules(group["Properties"]!["SecurityGroupIngress"])).Concat(Rules(group["Properties"]!["SecurityGroupEgress"]))).Select(Text));
+            }.Concat(Rules(group["Properties"]!["SecurityGroupIngress"])).Concat(Rules(group["Properties"]!["SecurityGroupEgress"]))).Select(node => TemplateText.Of(node)));
             descriptions.AddRange(new[] { "AWS::EC2::SecurityGroupIngress", "AWS::EC2::SecurityGroupEgress" }
                 .SelectMany(type => synthesis.Resources(stack, type).Values)
-                .Select(rule => rule["Properties"]!["Description"]).Where(description => description is not null).Select(Text));
+                .Select(rule => rule["Properties"]!["Description"]).Where(description => description is not null).Select(node => TemplateText.Of(node)));
         }
 
         Assert.NotEmpty(descriptions);
@@ -277,16 +277,7 @@ public sealed partial class ServiceRuleTests
     private static JsonNode Container(AwsSynthesis synthesis) =>
         Assert.Single(synthesis.Resources("todo-api", "AWS::ECS::TaskDefinition").Values)["Properties"]!["ContainerDefinitions"]![0]!;
 
-    private static Dictionary<string, string> Environment(AwsSynthesis synthesis) =>
-        Container(synthesis)["Environment"]!.AsArray().ToDictionary(variable => variable!["Name"]!.GetValue<string>(), variable => Text(variable!["Value"]));
-
-    /// <summary>A template string, with the pieces of an <c>Fn::Join</c> put together and other functions as <c>ref</c>.</summary>
-    private static string Text(JsonNode? node) => node switch
-    {
-        JsonValue value when value.TryGetValue<string>(out var text) => text,
-        JsonObject join when join["Fn::Join"] is JsonArray { Count: 2 } parts => string.Join(parts[0]!.GetValue<string>(), parts[1]!.AsArray().Select(Text)),
-        _ => "ref",
-    };
+    private static Dictionary<string, string> Environment(AwsSynthesis synthesis) => TemplateText.Environment(Container(synthesis));
 
     [GeneratedRegex("Maximum Pool Size=(?<size>[0-9]+)")]
     private static partial Regex PoolSize();

@@ -14,15 +14,15 @@ public sealed class TaskContainerTests(DefaultDeployment defaults)
     [Fact]
     public void A_migration_container_with_the_owners_credentials_completes_before_the_api_starts_as_the_application_role()
     {
-        var containers = Containers();
+        var containers = defaults.Synthesis.Containers("todo-api");
         var migrate = containers["migrate"];
         var api = containers["todo-api"];
 
         Assert.Equal(["migrate"], migrate["Command"]!.AsArray().Select(argument => argument!.GetValue<string>()));
         Assert.False(migrate["Essential"]!.GetValue<bool>());
         Assert.Contains("""{"Condition":"SUCCESS","ContainerName":"migrate"}""", api["DependsOn"]!.ToJsonString());
-        Assert.Equal("false", Environment(api)["Database__MigrateOnStartup"]);
-        Assert.Equal("todo_app", Environment(migrate)["Database__ApplicationRole__Name"]);
+        Assert.Equal("false", TemplateText.Environment(api)["Database__MigrateOnStartup"]);
+        Assert.Equal("todo_app", TemplateText.Environment(migrate)["Database__ApplicationRole__Name"]);
 
         var ownerSecret = SecretsOf(migrate)["ConnectionStrings__todos__Password"];
         Assert.Contains("ClusterSecretAttachment", ownerSecret);
@@ -38,19 +38,12 @@ public sealed class TaskContainerTests(DefaultDeployment defaults)
         var definition = Assert.Single(defaults.Synthesis.Resources("todo-api", "AWS::ECS::TaskDefinition").Values)["Properties"]!;
 
         Assert.Equal("""[{"Name":"tmp"}]""", definition["Volumes"]!.ToJsonString());
-        Assert.All(Containers().Values, container =>
+        Assert.All(defaults.Synthesis.Containers("todo-api").Values, container =>
         {
             Assert.True(container["ReadonlyRootFilesystem"]!.GetValue<bool>());
             Assert.Equal("""[{"ContainerPath":"/tmp","ReadOnly":false,"SourceVolume":"tmp"}]""", container["MountPoints"]!.ToJsonString());
         });
     }
-
-    private Dictionary<string, JsonNode> Containers() =>
-        Assert.Single(defaults.Synthesis.Resources("todo-api", "AWS::ECS::TaskDefinition").Values)["Properties"]!["ContainerDefinitions"]!
-            .AsArray().ToDictionary(container => container!["Name"]!.GetValue<string>(), container => container!);
-
-    private static Dictionary<string, string> Environment(JsonNode container) => container["Environment"]!.AsArray()
-        .ToDictionary(variable => variable!["Name"]!.GetValue<string>(), variable => variable!["Value"]!.ToJsonString().Trim('"'));
 
     private static Dictionary<string, string> SecretsOf(JsonNode container) => container["Secrets"]!.AsArray()
         .ToDictionary(secret => secret!["Name"]!.GetValue<string>(), secret => secret!["ValueFrom"]!.ToJsonString());

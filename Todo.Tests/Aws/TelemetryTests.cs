@@ -19,18 +19,18 @@ public sealed class TelemetryTests(DefaultDeployment defaults)
     [Fact]
     public void The_api_sends_traces_and_metrics_to_a_collector_beside_it_that_exports_to_xray_and_cloudwatch()
     {
-        var containers = Containers();
+        var containers = defaults.Synthesis.Containers("todo-api");
         var collector = containers[TelemetryCollector.ContainerName];
         var api = containers["todo-api"];
-        var configuration = JsonNode.Parse(Environment(collector)["AOT_CONFIG_CONTENT"])!;
+        var configuration = JsonNode.Parse(TemplateText.Environment(collector)["AOT_CONFIG_CONTENT"])!;
 
         Assert.StartsWith("public.ecr.aws/aws-observability/aws-otel-collector:v", collector["Image"]!.GetValue<string>());
         Assert.False(collector["Essential"]!.GetValue<bool>());
-        Assert.Equal("http://localhost:4317", Environment(api)["OTEL_EXPORTER_OTLP_ENDPOINT"]);
-        Assert.Equal("delta", Environment(api)["OTEL_EXPORTER_OTLP_METRICS_TEMPORALITY_PREFERENCE"]);
-        Assert.Equal("none", Environment(api)["OTEL_LOGS_EXPORTER"]);
-        Assert.Equal("todo-api", Environment(api)["OTEL_SERVICE_NAME"]);
-        Assert.Equal("0.05", Environment(api)["OTEL_TRACES_SAMPLER_ARG"]);
+        Assert.Equal("http://localhost:4317", TemplateText.Environment(api)["OTEL_EXPORTER_OTLP_ENDPOINT"]);
+        Assert.Equal("delta", TemplateText.Environment(api)["OTEL_EXPORTER_OTLP_METRICS_TEMPORALITY_PREFERENCE"]);
+        Assert.Equal("none", TemplateText.Environment(api)["OTEL_LOGS_EXPORTER"]);
+        Assert.Equal("todo-api", TemplateText.Environment(api)["OTEL_SERVICE_NAME"]);
+        Assert.Equal("0.05", TemplateText.Environment(api)["OTEL_TRACES_SAMPLER_ARG"]);
         Assert.Equal(["awsxray"], Exporters(configuration, "traces"));
         Assert.Equal(["awsemf"], Exporters(configuration, "metrics"));
         var emf = configuration["exporters"]!["awsemf"]!;
@@ -66,8 +66,7 @@ public sealed class TelemetryTests(DefaultDeployment defaults)
 
         Assert.Equal(5, names.Count);
         Assert.All(names, name => Assert.Contains(TelemetryCollector.MetricDeclarations, selector => Regex.IsMatch(name, selector)));
-        var dashboard = string.Concat(Assert.Single(defaults.Synthesis.Resources("todo-api", "AWS::CloudWatch::Dashboard").Values)["Properties"]!["DashboardBody"]!
-            ["Fn::Join"]![1]!.AsArray().OfType<JsonValue>().Select(part => part.GetValue<string>()));
+        var dashboard = TemplateText.Of(Assert.Single(defaults.Synthesis.Resources("todo-api", "AWS::CloudWatch::Dashboard").Values)["Properties"]!["DashboardBody"]);
         Assert.All(names, name => Assert.Contains($"\"{name}\"", dashboard));
     }
 
@@ -90,14 +89,6 @@ public sealed class TelemetryTests(DefaultDeployment defaults)
         Assert.Equal("CPUUtilization", Assert.Single(DocumentedDeployments.Get("database-provisioned").Resources("todo-postgres", "AWS::CloudWatch::Alarm").Values)
             ["Properties"]!["MetricName"]!.GetValue<string>());
     }
-
-    private Dictionary<string, JsonNode> Containers() =>
-        Assert.Single(defaults.Synthesis.Resources("todo-api", "AWS::ECS::TaskDefinition").Values)["Properties"]!["ContainerDefinitions"]!
-            .AsArray().ToDictionary(container => container!["Name"]!.GetValue<string>(), container => container!);
-
-    private static Dictionary<string, string> Environment(JsonNode container) => container["Environment"]!.AsArray()
-        .Where(variable => variable!["Value"] is JsonValue)
-        .ToDictionary(variable => variable!["Name"]!.GetValue<string>(), variable => variable!["Value"]!.GetValue<string>());
 
     private static List<string> Exporters(JsonNode configuration, string pipeline) =>
         [.. configuration["service"]!["pipelines"]![pipeline]!["exporters"]!.AsArray().Select(exporter => exporter!.GetValue<string>())];

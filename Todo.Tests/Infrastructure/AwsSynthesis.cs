@@ -67,6 +67,11 @@ public sealed class AwsSynthesis
         }
     }
 
+    /// <summary>The containers of the one task definition of <paramref name="stack"/>, by name.</summary>
+    public IReadOnlyDictionary<string, JsonNode> Containers(string stack) =>
+        Resources(stack, "AWS::ECS::TaskDefinition").Values.Single()["Properties"]!["ContainerDefinitions"]!
+            .AsArray().ToDictionary(container => container!["Name"]!.GetValue<string>(), container => container!);
+
     /// <summary>Resources of one type in one stack, as JSON, by logical id.</summary>
     public IReadOnlyDictionary<string, JsonObject> Resources(string stack, string type) =>
         Json[stack]["Resources"]!.AsObject()
