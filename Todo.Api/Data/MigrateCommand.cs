@@ -9,7 +9,7 @@ namespace Todo.Api.Data;
 /// needs, and exits; zero when both are done. A deployment runs it with the schema owner's credentials before the API
 /// starts with the role's (on ECS, a container that runs to completion before the API's own starts).
 /// </summary>
-public static class MigrateCommand
+public static partial class MigrateCommand
 {
     public const string Name = "migrate";
 
@@ -33,13 +33,24 @@ public static class MigrateCommand
         {
             await using var scope = host.Services.CreateAsyncScope();
             var database = scope.ServiceProvider.GetRequiredService<TodoDbContext>().Database;
-            await database.OnConnectionAsync(async connection =>
+            try
             {
-                await ApplicationRole.GrantAsync(connection, role, CancellationToken.None);
-                return true;
-            });
+                await database.OnConnectionAsync(async connection =>
+                {
+                    await ApplicationRole.GrantAsync(connection, role, CancellationToken.None);
+                    return true;
+                });
+            }
+            catch (Exception exception) when (exception is InvalidOperationException or Npgsql.PostgresException)
+            {
+                LogNotGranted(host.Services.GetRequiredService<ILoggerFactory>().CreateLogger(typeof(MigrateCommand)), role.Name, exception.Message);
+                return 1;
+            }
         }
         await host.StopAsync();
         return 0;
     }
+
+    [LoggerMessage(Level = LogLevel.Critical, Message = "The migrations are applied but role {Role} is not granted: {Reason}")]
+    private static partial void LogNotGranted(ILogger logger, string role, string reason);
 }

@@ -8,8 +8,8 @@ namespace Todo.Aws.Stacks;
 /// <summary>
 /// A VPC over two or more named availability zones: public subnets (load balancers, NAT), private subnets (tasks) and
 /// isolated subnets (database, cache). Zones are given, never looked up, so synthesis needs no AWS account. Every
-/// flow, accepted or rejected, is logged to CloudWatch Logs; the default security group has no rule; by switch, the AWS services the tasks use are reached
-/// through VPC endpoints instead of the NAT gateway.
+/// flow, accepted or rejected, is logged to CloudWatch Logs; the default security group has no rule; by switch, the
+/// AWS services the tasks use are reached through VPC endpoints instead of the NAT gateway.
 /// </summary>
 /// <remarks>
 /// One address plan for every switch: the three groups always exist, in this order and with these sizes, so each

@@ -22,14 +22,17 @@ public static class TelemetryCollector
 
     private const string OtlpEndpoint = "http://localhost:4317";
 
-    /// <summary>The metrics CloudWatch receives, as regular expressions over OpenTelemetry's names.</summary>
+    /// <summary>
+    /// The metrics CloudWatch receives, as regular expressions over OpenTelemetry's names: prefixes, without a closing
+    /// <c>$</c>, which the collector's configuration could take for the start of a variable.
+    /// </summary>
     public static readonly string[] MetricDeclarations =
     [
-        @"^todo\.output_cache\..+$",
-        @"^http\.server\.request\.duration$",
-        @"^http\.server\.active_requests$",
-        @"^dotnet\.gc\.heap\.total_allocated$",
-        @"^dotnet\.thread_pool\.queue\.length$",
+        @"^todo\.output_cache\.",
+        @"^http\.server\.request\.duration",
+        @"^http\.server\.active_requests",
+        @"^dotnet\.gc\.heap\.total_allocated",
+        @"^dotnet\.thread_pool\.queue\.length",
     ];
 
     public static ContainerDefinition Add(Construct scope, FargateTaskDefinition task, ContainerDefinition app, string service,

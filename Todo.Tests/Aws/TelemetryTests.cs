@@ -36,6 +36,7 @@ public sealed class TelemetryTests(DefaultDeployment defaults)
         var emf = configuration["exporters"]!["awsemf"]!;
         Assert.Equal("todo", emf["namespace"]!.GetValue<string>());
         Assert.Equal("/ecs/todo/todo-api/metrics", emf["log_group_name"]!.GetValue<string>());
+        Assert.DoesNotContain("$", TemplateText.Environment(collector)["AOT_CONFIG_CONTENT"]);
         defaults.Synthesis["todo-api"].HasResourceProperties("AWS::Logs::LogGroup", new Dictionary<string, object>
         {
             ["LogGroupName"] = "/ecs/todo/todo-api/metrics",
