@@ -20,7 +20,8 @@ public static class TelemetryCollector
 {
     public const string ContainerName = "otel-collector";
 
-    private const string OtlpEndpoint = "http://localhost:4317";
+    // The task's containers share one network namespace; an address, not a name that may resolve to ::1 first.
+    private const string OtlpEndpoint = "http://127.0.0.1:4317";
 
     /// <summary>
     /// The metrics CloudWatch receives, as regular expressions over OpenTelemetry's names: prefixes, without a closing

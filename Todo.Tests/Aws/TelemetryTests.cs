@@ -26,7 +26,7 @@ public sealed class TelemetryTests(DefaultDeployment defaults)
 
         Assert.StartsWith("public.ecr.aws/aws-observability/aws-otel-collector:v", collector["Image"]!.GetValue<string>());
         Assert.False(collector["Essential"]!.GetValue<bool>());
-        Assert.Equal("http://localhost:4317", TemplateText.Environment(api)["OTEL_EXPORTER_OTLP_ENDPOINT"]);
+        Assert.Equal("http://127.0.0.1:4317", TemplateText.Environment(api)["OTEL_EXPORTER_OTLP_ENDPOINT"]);
         Assert.Equal("delta", TemplateText.Environment(api)["OTEL_EXPORTER_OTLP_METRICS_TEMPORALITY_PREFERENCE"]);
         Assert.Equal("none", TemplateText.Environment(api)["OTEL_LOGS_EXPORTER"]);
         Assert.Equal("todo-api", TemplateText.Environment(api)["OTEL_SERVICE_NAME"]);
