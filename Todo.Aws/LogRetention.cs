@@ -1,8 +1,13 @@
+using Amazon.CDK;
 using Amazon.CDK.AWS.Logs;
+using Constructs;
 
 namespace Todo.Aws;
 
-/// <summary>The retention periods CloudWatch Logs accepts (<c>AWS::Logs::LogGroup</c> RetentionInDays), by days.</summary>
+/// <summary>
+/// The retention periods CloudWatch Logs accepts (<c>AWS::Logs::LogGroup</c> RetentionInDays), by days, and the log
+/// groups of this deployment: kept <c>logRetentionDays</c>, deleted with their stack.
+/// </summary>
 public static class LogRetention
 {
     private static readonly SortedDictionary<int, RetentionDays> s_periods = new()
@@ -22,4 +27,12 @@ public static class LogRetention
     public static bool IsValid(int days) => s_periods.ContainsKey(days);
 
     public static RetentionDays Of(TodoAwsOptions options) => s_periods[options.LogRetentionDays];
+
+    /// <summary>A log group of this deployment, named <paramref name="name"/> or by CloudFormation.</summary>
+    public static LogGroup Group(Construct scope, string id, TodoAwsOptions options, string? name = null) => new(scope, id, new LogGroupProps
+    {
+        LogGroupName = name,
+        Retention = Of(options),
+        RemovalPolicy = RemovalPolicy.DESTROY,
+    });
 }

@@ -35,8 +35,8 @@ public static class CacheUserRotation
                 RotateImmediatelyOnUpdate = false,
             });
         }
-        NagSuppression.On(function.Role!.Node.FindChild("DefaultPolicy"), new NagSuppression("IAM5",
+        NagSuppression.OnWildcardResources(function.Role!,
             "secretsmanager:GetRandomPassword takes no resource (Service Authorization Reference, AWS Secrets Manager); every other "
-            + "action names the cache's two secrets, its two users or the function's own log group.", "Resource::*"));
+            + "action names the cache's two secrets, its two users or the function's own log group.");
     }
 }

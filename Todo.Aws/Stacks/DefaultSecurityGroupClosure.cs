@@ -26,9 +26,9 @@ public static class DefaultSecurityGroupClosure
             Actions = ["ec2:DescribeSecurityGroups"],
             Resources = ["*"],
         }));
-        NagSuppression.On(function.Role!.Node.FindChild("DefaultPolicy"), new NagSuppression("IAM5",
+        NagSuppression.OnWildcardResources(function.Role!,
             "ec2:DescribeSecurityGroups takes no resource (Service Authorization Reference, Amazon EC2); the rules are revoked "
-            + "only on this VPC's default security group.", "Resource::*"));
+            + "only on this VPC's default security group.");
         _ = new CustomResource(scope, "DefaultSecurityGroupClosed", new CustomResourceProps
         {
             ServiceToken = function.FunctionArn,

@@ -1,7 +1,6 @@
 using Amazon.CDK;
 using Amazon.CDK.AWS.IAM;
 using Amazon.CDK.AWS.Lambda;
-using Amazon.CDK.AWS.Logs;
 using Constructs;
 
 namespace Todo.Aws.Stacks;
@@ -15,11 +14,7 @@ public static class InlineFunction
     public static Function Create(Construct scope, string id, string source, string description, TodoAwsOptions options,
         IDictionary<string, string>? environment = null)
     {
-        var logs = new LogGroup(scope, $"{id}Logs", new LogGroupProps
-        {
-            Retention = LogRetention.Of(options),
-            RemovalPolicy = RemovalPolicy.DESTROY,
-        });
+        var logs = LogRetention.Group(scope, $"{id}Logs", options);
         var role = new Role(scope, $"{id}Role", new RoleProps
         {
             AssumedBy = new ServicePrincipal("lambda.amazonaws.com"),

@@ -1,4 +1,5 @@
 using Amazon.CDK;
+using Amazon.CDK.AWS.IAM;
 using Constructs;
 
 namespace Todo.Aws.Stacks;
@@ -22,6 +23,13 @@ public sealed record NagSuppression(string Rule, string Reason, params string[] 
             ["rules_to_suppress"] = existing.Concat(suppressions.Select(suppression => suppression.AsMetadata())).ToArray(),
         });
     }
+
+    /// <summary>
+    /// IAM5 accepted on <paramref name="role"/>'s policy for statements on every resource (<c>Resource::*</c>) only,
+    /// because <paramref name="reason"/>: actions that take no resource.
+    /// </summary>
+    public static void OnWildcardResources(IRole role, string reason) =>
+        On(role.Node.FindChild("DefaultPolicy"), new NagSuppression("IAM5", reason, "Resource::*"));
 
     private object AsMetadata()
     {

@@ -1,6 +1,5 @@
 using Amazon.CDK;
 using Amazon.CDK.AWS.EC2;
-using Amazon.CDK.AWS.Logs;
 using Constructs;
 
 namespace Todo.Aws.Stacks;
@@ -50,11 +49,7 @@ public sealed class NetworkStack : Stack
         Vpc.AddFlowLog("FlowLog", new FlowLogOptions
         {
             TrafficType = FlowLogTrafficType.ALL,
-            Destination = FlowLogDestination.ToCloudWatchLogs(new LogGroup(this, "FlowLogs", new LogGroupProps
-            {
-                Retention = LogRetention.Of(options),
-                RemovalPolicy = RemovalPolicy.DESTROY,
-            })),
+            Destination = FlowLogDestination.ToCloudWatchLogs(LogRetention.Group(this, "FlowLogs", options)),
         });
         DefaultSecurityGroupClosure.Add(this, Vpc, options);
         if (options.VpcEndpoints)

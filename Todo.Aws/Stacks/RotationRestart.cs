@@ -1,8 +1,6 @@
-using Amazon.CDK;
 using Amazon.CDK.AWS.ECS;
 using Amazon.CDK.AWS.Events;
 using Amazon.CDK.AWS.Events.Targets;
-using Amazon.CDK.AWS.Logs;
 using Amazon.CDK.AWS.SecretsManager;
 using Amazon.CDK.AWS.StepFunctions;
 using Amazon.CDK.AWS.StepFunctions.Tasks;
@@ -42,17 +40,13 @@ public static class RotationRestart
             TracingEnabled = true,
             Logs = new LogOptions
             {
-                Destination = new LogGroup(scope, "RestartOnRotationLogs", new Amazon.CDK.AWS.Logs.LogGroupProps
-                {
-                    Retention = LogRetention.Of(options),
-                    RemovalPolicy = RemovalPolicy.DESTROY,
-                }),
+                Destination = LogRetention.Group(scope, "RestartOnRotationLogs", options),
                 Level = LogLevel.ALL,
             },
         });
-        NagSuppression.On(machine.Role.Node.FindChild("DefaultPolicy"), new NagSuppression("IAM5",
+        NagSuppression.OnWildcardResources(machine.Role,
             "CloudWatch Logs' log delivery actions and X-Ray's PutTraceSegments and PutTelemetryRecords take no resource (Service "
-            + "Authorization Reference); the only action on a resource, ecs:UpdateService, names this service.", "Resource::*"));
+            + "Authorization Reference); the only action on a resource, ecs:UpdateService, names this service.");
         _ = new Rule(scope, "SecretRotated", new RuleProps
         {
             Description = $"A secret {service.ServiceName} reads has a new current version: replace its tasks.",

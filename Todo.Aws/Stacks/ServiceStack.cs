@@ -7,7 +7,6 @@ using Amazon.CDK.AWS.EC2;
 using Amazon.CDK.AWS.ECS;
 using Amazon.CDK.AWS.ECS.Patterns;
 using Amazon.CDK.AWS.ElasticLoadBalancingV2;
-using Amazon.CDK.AWS.Logs;
 using Amazon.CDK.AWS.S3;
 using Amazon.CDK.AWS.SecretsManager;
 using Constructs;
@@ -65,12 +64,7 @@ public sealed class ServiceStack : Stack, IAwsTarget
             read.Add(secret);
         }
 
-        var logs = new LogGroup(this, "Logs", new LogGroupProps
-        {
-            LogGroupName = $"/ecs/{options.AppName}/{_name}",
-            Retention = LogRetention.Of(options),
-            RemovalPolicy = RemovalPolicy.DESTROY,
-        });
+        var logs = LogRetention.Group(this, "Logs", options, $"/ecs/{options.AppName}/{_name}");
         var secure = options.CertificateArn is not null;
         var isPublic = project.Bindings.Values.Any(binding => binding.External);
         if (isPublic && !secure && !options.AllowPlainHttp)
@@ -198,9 +192,9 @@ public sealed class ServiceStack : Stack, IAwsTarget
         NagSuppression.On(_service.TaskDefinition, new NagSuppression("ECS2",
             "The environment holds only configuration that is not secret (URLs, names, pool sizes, the token issuer); every "
             + "password and key reaches the task from Secrets Manager as an ECS secret, and the AWS tests scan the templates for secrets."));
-        NagSuppression.On(_service.TaskDefinition.ExecutionRole!.Node.FindChild("DefaultPolicy"), new NagSuppression("IAM5",
+        NagSuppression.OnWildcardResources(_service.TaskDefinition.ExecutionRole!,
             "ecr:GetAuthorizationToken has no resource-level permissions (Service Authorization Reference, Amazon ECR): it must name "
-            + "every resource; pulling is limited to this service's repository in the statements beside it.", "Resource::*"));
+            + "every resource; pulling is limited to this service's repository in the statements beside it.");
     }
 
     /// <summary>The security group of the running tasks, for the resources they must reach.</summary>

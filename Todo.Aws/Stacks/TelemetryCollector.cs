@@ -1,5 +1,4 @@
 using System.Text.Json;
-using Amazon.CDK;
 using Amazon.CDK.AWS.ECS;
 using Amazon.CDK.AWS.IAM;
 using Amazon.CDK.AWS.Logs;
@@ -40,12 +39,7 @@ public static class TelemetryCollector
         ILogGroup logs, TodoAwsOptions options)
     {
         var metricsLogGroup = $"/ecs/{options.AppName}/{service}/metrics";
-        var metrics = new LogGroup(scope, "MetricsLogs", new LogGroupProps
-        {
-            LogGroupName = metricsLogGroup,
-            Retention = LogRetention.Of(options),
-            RemovalPolicy = RemovalPolicy.DESTROY,
-        });
+        var metrics = LogRetention.Group(scope, "MetricsLogs", options, metricsLogGroup);
         var collector = task.AddContainer(ContainerName, new ContainerDefinitionOptions
         {
             ContainerName = ContainerName,
@@ -73,9 +67,9 @@ public static class TelemetryCollector
             Actions = ["logs:CreateLogStream", "logs:PutLogEvents", "logs:DescribeLogStreams"],
             Resources = [metrics.LogGroupArn],
         }));
-        NagSuppression.On(task.TaskRole.Node.FindChild("DefaultPolicy"), new NagSuppression("IAM5",
+        NagSuppression.OnWildcardResources(task.TaskRole,
             "X-Ray's PutTraceSegments and PutTelemetryRecords take no resource (Service Authorization Reference, AWS X-Ray); the "
-            + "log actions name only the metrics' log group.", "Resource::*"));
+            + "log actions name only the metrics' log group.");
         return collector;
     }
 

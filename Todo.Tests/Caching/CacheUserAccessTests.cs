@@ -18,83 +18,97 @@ public sealed class CacheUserAccessTests(TodoSystem system)
     [Fact]
     public async Task The_api_caches_and_invalidates_with_only_the_rights_its_aws_user_has()
     {
-        var (user, password) = ($"acl-{Guid.NewGuid():N}", Guid.NewGuid().ToString("N"));
-        await using var admin = await ConnectionMultiplexer.ConnectAsync($"{system.CacheConnectionString},allowAdmin=true");
-        var server = admin.GetServers().Single();
-        await server.ExecuteAsync("ACL", ["SETUSER", user, "reset", .. CacheStack.ApplicationAccess.Split(' '), $">{password}"]);
-        await server.ExecuteAsync("ACL", "LOG", "RESET");
-        try
-        {
-            await using var api = TodoApiInstance.Start(system.TodosConnectionString, $"{system.CacheConnectionString},user={user},password={password}");
-            var todo = await api.Client.CreateTodoAsync();
-            var path = $"/todos/{todo.TodoId}";
+        await using var user = await AwsCacheUser.CreateAsync(system.CacheConnectionString);
+        await user.Server.ExecuteAsync("ACL", "LOG", "RESET");
+        await using var api = TodoApiInstance.Start(system.TodosConnectionString, user.ConnectionString);
+        var todo = await api.Client.CreateTodoAsync();
+        var path = $"/todos/{todo.TodoId}";
 
-            using var computed = await api.Client.GetAsync(path);
-            using var cached = await api.Client.GetAsync(path);
-            using var changed = await api.Client.PatchAsJsonAsync(path, new { title = "Changed" });
-            using var afterChange = await api.Client.GetAsync(path);
-            using var health = await api.Client.GetAsync("/health");
+        using var computed = await api.Client.GetAsync(path);
+        using var cached = await api.Client.GetAsync(path);
+        using var changed = await api.Client.PatchAsJsonAsync(path, new { title = "Changed" });
+        using var afterChange = await api.Client.GetAsync(path);
+        using var health = await api.Client.GetAsync("/health");
 
-            Assert.Equal(HttpStatusCode.OK, changed.StatusCode);
-            Assert.False(computed.Headers.Contains("Age"));
-            Assert.True(cached.Headers.Contains("Age"), "the second read was not served from Redis");
-            Assert.Contains("Changed", await afterChange.Content.ReadAsStringAsync());
-            Assert.False(afterChange.Headers.Contains("Age"), "the change did not invalidate the cached todo");
-            Assert.Contains("\"Healthy\"", await health.Content.ReadAsStringAsync());
-            Assert.Empty(await RefusalsAsync(server, user));
-        }
-        finally
-        {
-            await server.ExecuteAsync("ACL", "DELUSER", user);
-        }
+        Assert.Equal(HttpStatusCode.OK, changed.StatusCode);
+        Assert.False(computed.Headers.Contains("Age"));
+        Assert.True(cached.Headers.Contains("Age"), "the second read was not served from Redis");
+        Assert.Contains("Changed", await afterChange.Content.ReadAsStringAsync());
+        Assert.False(afterChange.Headers.Contains("Age"), "the change did not invalidate the cached todo");
+        Assert.Contains("\"Healthy\"", await health.Content.ReadAsStringAsync());
+        Assert.Empty(await user.RefusalsAsync());
     }
 
     [Fact]
     public async Task The_aws_user_cannot_reach_other_keys_or_run_what_the_store_does_not_send()
     {
-        var (user, password) = ($"acl-{Guid.NewGuid():N}", Guid.NewGuid().ToString("N"));
-        await using var admin = await ConnectionMultiplexer.ConnectAsync($"{system.CacheConnectionString},allowAdmin=true");
-        var server = admin.GetServers().Single();
-        await server.ExecuteAsync("ACL", ["SETUSER", user, "reset", .. CacheStack.ApplicationAccess.Split(' '), $">{password}"]);
-        try
-        {
-            await using var redis = await ConnectionMultiplexer.ConnectAsync($"{system.CacheConnectionString},user={user},password={password}");
-            var database = redis.GetDatabase();
-            var prefix = new OutputCacheStoreOptions().KeyPrefix;
+        await using var user = await AwsCacheUser.CreateAsync(system.CacheConnectionString);
+        await using var redis = await ConnectionMultiplexer.ConnectAsync(user.ConnectionString);
+        var database = redis.GetDatabase();
+        var prefix = new OutputCacheStoreOptions().KeyPrefix;
 
-            await database.ScriptEvaluateAsync("return redis.call('SET', KEYS[1], ARGV[1], 'PX', 60000)", [$"{prefix}{{acl-test}}"], ["1"]);
-            Assert.Equal("1", await database.StringGetAsync($"{prefix}{{acl-test}}"));
-            foreach (var refused in new Func<Task>[]
-            {
-                () => database.StringGetAsync("session:someone-else"),
-                () => database.ScriptEvaluateAsync("return redis.call('GET', KEYS[1])", ["session:someone-else"]),
-                () => database.KeyDeleteAsync($"{prefix}{{acl-test}}"),
-                () => database.ExecuteAsync("KEYS", "*"),
-                () => database.ExecuteAsync("FLUSHALL"),
-                () => database.ExecuteAsync("CONFIG", "GET", "*"),
-                () => database.ExecuteAsync("ACL", "LIST"),
-                () => database.StringSetAsync("session:someone-else", "taken"),
-            })
-            {
-                var error = await Assert.ThrowsAsync<RedisServerException>(refused);
-                Assert.True(error.Message.StartsWith("NOPERM", StringComparison.Ordinal), error.Message);
-            }
-            Assert.Contains(await RefusalsAsync(server, user), refusal => refusal.StartsWith("command FLUSHALL", StringComparison.OrdinalIgnoreCase));
-        }
-        finally
+        await database.ScriptEvaluateAsync("return redis.call('SET', KEYS[1], ARGV[1], 'PX', 60000)", [$"{prefix}{{acl-test}}"], ["1"]);
+        Assert.Equal("1", await database.StringGetAsync($"{prefix}{{acl-test}}"));
+        foreach (var refused in new Func<Task>[]
         {
-            await server.ExecuteAsync("ACL", "DELUSER", user);
+            () => database.StringGetAsync("session:someone-else"),
+            () => database.ScriptEvaluateAsync("return redis.call('GET', KEYS[1])", ["session:someone-else"]),
+            () => database.KeyDeleteAsync($"{prefix}{{acl-test}}"),
+            () => database.ExecuteAsync("KEYS", "*"),
+            () => database.ExecuteAsync("FLUSHALL"),
+            () => database.ExecuteAsync("CONFIG", "GET", "*"),
+            () => database.ExecuteAsync("ACL", "LIST"),
+            () => database.StringSetAsync("session:someone-else", "taken"),
+        })
+        {
+            var error = await Assert.ThrowsAsync<RedisServerException>(refused);
+            Assert.True(error.Message.StartsWith("NOPERM", StringComparison.Ordinal), error.Message);
         }
+        Assert.Contains(await user.RefusalsAsync(), refusal => refusal.StartsWith("command FLUSHALL", StringComparison.OrdinalIgnoreCase));
     }
 
-    /// <summary>What Redis refused <paramref name="user"/>, from its ACL log: "command GET on key session:x", say.</summary>
-    private static async Task<List<string>> RefusalsAsync(IServer server, string user)
+    /// <summary>A user of the test Redis with exactly the AWS user's rights, deleted afterwards.</summary>
+    private sealed class AwsCacheUser : IAsyncDisposable
     {
-        var entries = (RedisResult[])(await server.ExecuteAsync("ACL", "LOG"))!;
-        return entries
-            .Select(entry => ((RedisResult[])entry!).Chunk(2).ToDictionary(pair => (string)pair[0]!, pair => pair[1].ToString()))
-            .Where(entry => entry["username"] == user)
-            .Select(entry => $"{entry["reason"]} {entry["object"]} ({entry["context"]})")
-            .ToList();
+        private readonly ConnectionMultiplexer _admin;
+        private readonly string _name = $"acl-{Guid.NewGuid():N}";
+        private readonly string _password = Guid.NewGuid().ToString("N");
+
+        private AwsCacheUser(ConnectionMultiplexer admin, string cacheConnectionString)
+        {
+            _admin = admin;
+            Server = admin.GetServers().Single();
+            ConnectionString = $"{cacheConnectionString},user={_name},password={_password}";
+        }
+
+        /// <summary>The server, as an administrator.</summary>
+        public IServer Server { get; }
+
+        /// <summary>The test Redis's connection string, as this user.</summary>
+        public string ConnectionString { get; }
+
+        public static async Task<AwsCacheUser> CreateAsync(string cacheConnectionString)
+        {
+            var user = new AwsCacheUser(await ConnectionMultiplexer.ConnectAsync($"{cacheConnectionString},allowAdmin=true"), cacheConnectionString);
+            await user.Server.ExecuteAsync("ACL", ["SETUSER", user._name, "reset", .. CacheStack.ApplicationAccess.Split(' '), $">{user._password}"]);
+            return user;
+        }
+
+        /// <summary>What Redis refused this user, from its ACL log: "command GET on key session:x", say.</summary>
+        public async Task<List<string>> RefusalsAsync()
+        {
+            var entries = (RedisResult[])(await Server.ExecuteAsync("ACL", "LOG"))!;
+            return entries
+                .Select(entry => ((RedisResult[])entry!).Chunk(2).ToDictionary(pair => (string)pair[0]!, pair => pair[1].ToString()))
+                .Where(entry => entry["username"] == _name)
+                .Select(entry => $"{entry["reason"]} {entry["object"]} ({entry["context"]})")
+                .ToList();
+        }
+
+        public async ValueTask DisposeAsync()
+        {
+            await Server.ExecuteAsync("ACL", "DELUSER", _name);
+            await _admin.DisposeAsync();
+        }
     }
 }
