@@ -41,7 +41,15 @@ public sealed class TodoServers : IAsyncDisposable
     public static Task<TodoServers> RestartAsync(DirectoryInfo dataDirectory) =>
         StartAsync(dataDirectory, []);
 
-    private static async Task<TodoServers> StartAsync(DirectoryInfo dataDirectory, string[] resources, string[]? arguments = null)
+    /// <summary>
+    /// The whole model with its API as a developer's machine runs it: <paramref name="apiEnvironment"/> in place of the
+    /// settings that accept the test tokens, so the API accepts only what its own configuration and user secrets say.
+    /// </summary>
+    public static Task<TodoServers> StartWithApiEnvironmentAsync(IReadOnlyDictionary<string, string> apiEnvironment) =>
+        StartAsync(Directory.CreateTempSubdirectory("todo-tests-"), [], apiEnvironment: apiEnvironment);
+
+    private static async Task<TodoServers> StartAsync(DirectoryInfo dataDirectory, string[] resources, string[]? arguments = null,
+        IReadOnlyDictionary<string, string>? apiEnvironment = null)
     {
         using var timeout = new CancellationTokenSource(StartTimeout);
         // Fresh passwords each start: the developer's user secrets stay untouched, and a restart proves the
@@ -64,7 +72,7 @@ public sealed class TodoServers : IAsyncDisposable
         foreach (var api in builder.Resources.OfType<ProjectResource>().ToList())
         {
             var project = builder.CreateResourceBuilder(api);
-            foreach (var (key, value) in TestTokens.Shared.ApiSettings)
+            foreach (var (key, value) in apiEnvironment ?? TestTokens.Shared.ApiSettings)
             {
                 project.WithEnvironment(ApiProcess.EnvironmentVariable(key), value);
             }

@@ -11,12 +11,19 @@ public static class BearerSettings
     public static IReadOnlyCollection<string> ClientIds(IConfiguration configuration) =>
         configuration.GetSection(ValidClientIds).Get<string[]>() ?? [];
 
+    /// <summary>Whether signing keys are configured, or an authority whose metadata names them.</summary>
+    public static bool HasKeySource(IConfiguration configuration)
+    {
+        var bearer = configuration.GetSection(Section);
+        return IsDiscovered(bearer) || bearer.GetSection("SigningKeys").GetChildren().Any();
+    }
+
     /// <summary>The first setting missing for tokens to be validated, or null when none is.</summary>
     public static string? Missing(IConfiguration configuration)
     {
         var bearer = configuration.GetSection(Section);
-        var discovered = Has(bearer, "Authority") || Has(bearer, "MetadataAddress");
-        if (!discovered && !bearer.GetSection("SigningKeys").GetChildren().Any())
+        var discovered = IsDiscovered(bearer);
+        if (!HasKeySource(configuration))
         {
             return $"{Section}:Authority (or {Section}:SigningKeys)";
         }
@@ -30,6 +37,8 @@ public static class BearerSettings
         }
         return null;
     }
+
+    private static bool IsDiscovered(IConfigurationSection bearer) => Has(bearer, "Authority") || Has(bearer, "MetadataAddress");
 
     private static bool Has(IConfigurationSection section, string key) =>
         !string.IsNullOrEmpty(section[key]) || section.GetSection(key).GetChildren().Any(child => !string.IsNullOrEmpty(child.Value));

@@ -21,6 +21,7 @@ public static partial class TodoAuthenticationExtensions
     /// </summary>
     public static IHostApplicationBuilder AddTodoAuthentication(this IHostApplicationBuilder builder)
     {
+        builder.AddLocalSigningKey();
         var access = builder.Configuration.GetSection(TodoAccessOptions.Section).Get<TodoAccessOptions>() ?? new TodoAccessOptions();
         builder.Services.AddSingleton(access);
         builder.Services.AddSingleton<TodoCallers>();
