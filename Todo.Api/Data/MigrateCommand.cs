@@ -1,4 +1,3 @@
-using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Options;
 
@@ -24,31 +23,28 @@ public static partial class MigrateCommand
             .ValidateOnStart();
         using var host = builder.Build();
         await host.StartAsync();
-        if (!await host.MigrateTodoDatabaseAsync(always: true))
-        {
-            return 1;
-        }
         var role = host.Services.GetRequiredService<IOptions<ApplicationRoleOptions>>().Value;
-        if (role.Name is not null)
+        var logger = host.Services.GetRequiredService<ILoggerFactory>().CreateLogger(typeof(MigrateCommand));
+        // Granted under the migrations' lock: two migration steps started together would otherwise both find the role
+        // missing and both create it.
+        var done = await host.MigrateTodoDatabaseAsync(always: true, role.Name is not { } name ? null : async (database, stopping) =>
         {
-            await using var scope = host.Services.CreateAsyncScope();
-            var database = scope.ServiceProvider.GetRequiredService<TodoDbContext>().Database;
             try
             {
-                await database.OnConnectionAsync(async connection =>
+                return await database.OnConnectionAsync(async connection =>
                 {
-                    await ApplicationRole.GrantAsync(connection, role, CancellationToken.None);
+                    await ApplicationRole.GrantAsync(connection, role, stopping);
                     return true;
-                });
+                }, stopping);
             }
             catch (Exception exception) when (exception is InvalidOperationException or Npgsql.PostgresException)
             {
-                LogNotGranted(host.Services.GetRequiredService<ILoggerFactory>().CreateLogger(typeof(MigrateCommand)), role.Name, exception.Message);
-                return 1;
+                LogNotGranted(logger, name, exception.Message);
+                return false;
             }
-        }
+        });
         await host.StopAsync();
-        return 0;
+        return done ? 0 : 1;
     }
 
     [LoggerMessage(Level = LogLevel.Critical, Message = "The migrations are applied but role {Role} is not granted: {Reason}")]

@@ -39,8 +39,10 @@ public static partial class TodoDatabaseExtensions
     /// <c>dotnet ef database update</c> or the bundle before deploying). Safe when several instances start at once:
     /// they take turns under <see cref="MigrationLock"/>. While PostgreSQL cannot be reached it says once what it waits
     /// for and tries again, with growing pauses, for <c>Database:StartupTimeout</c>; false when it gave up.
+    /// <paramref name="thenUnderLock"/> runs after the migrations, before the lock is released (false: it did not succeed).
     /// </summary>
-    public static async Task<bool> MigrateTodoDatabaseAsync(this IHost app, bool always = false)
+    public static async Task<bool> MigrateTodoDatabaseAsync(this IHost app, bool always = false,
+        Func<DatabaseFacade, CancellationToken, Task<bool>>? thenUnderLock = null)
     {
         var options = app.Services.GetRequiredService<IOptions<TodoDatabaseOptions>>().Value;
         if (!options.MigrateOnStartup && !always)
@@ -60,14 +62,14 @@ public static partial class TodoDatabaseExtensions
             var target = new Npgsql.NpgsqlConnectionStringBuilder(database.GetConnectionString());
             try
             {
-                if (await AppliedMigrations.AreCompleteAsync(database, stopping))
+                if (thenUnderLock is null && await AppliedMigrations.AreCompleteAsync(database, stopping))
                 {
                     return true;
                 }
                 database.SetCommandTimeout(MigrationCommandTimeout);
                 await using var migrationLock = await MigrationLock.AcquireAsync(database.GetConnectionString()!, stopping);
                 await database.MigrateAsync(stopping);
-                return true;
+                return thenUnderLock is null || await thenUnderLock(database, stopping);
             }
             catch (Exception exception) when (DatabaseFailures.IsUnavailable(exception) && !stopping.IsCancellationRequested)
             {

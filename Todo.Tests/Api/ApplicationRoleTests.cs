@@ -76,6 +76,28 @@ public sealed class ApplicationRoleTests(TodoSystem system)
     }
 
     [Fact]
+    public async Task Two_migrations_started_together_both_succeed_and_make_the_role_once()
+    {
+        await using var database = await ScratchDatabase.CreateAsync(system.TodosConnectionString);
+        Task<(int ExitCode, string Output)>[] migrations;
+        // Holding back role changes until both migrations are waiting: each waits to create the role, or one waits
+        // for the other's migration lock.
+        await using (var roles = await HeldLock.TakeAsync(system.TodosConnectionString, "LOCK TABLE pg_catalog.pg_authid IN SHARE ROW EXCLUSIVE MODE"))
+        {
+            migrations = [MigrateAsync(database.OwnerConnectionString, database.Role, database.Password),
+                MigrateAsync(database.OwnerConnectionString, database.Role, database.Password)];
+            await roles.WaitForWaitersAsync(1, TimeSpan.FromMinutes(1));
+            await database.WaitForSessionsWaitingOnLocksAsync(2, TimeSpan.FromMinutes(1));
+        }
+        var results = await Task.WhenAll(migrations);
+
+        Assert.All(results, result => Assert.True(result.ExitCode == 0, result.Output));
+        await using var api = TodoApiInstance.Start(database.ConnectionStringFor(database.Role, database.Password), system.CacheConnectionString,
+            new Dictionary<string, string?> { ["Database:MigrateOnStartup"] = "false" });
+        await api.Client.CreateTodoAsync();
+    }
+
+    [Fact]
     public async Task Migrate_without_the_password_of_a_role_it_must_create_fails_and_says_what_is_missing()
     {
         await using var database = await ScratchDatabase.CreateAsync(system.TodosConnectionString);
@@ -120,6 +142,19 @@ public sealed class ApplicationRoleTests(TodoSystem system)
             var database = new ScratchDatabase(serverConnectionString, $"todos_role_{Guid.NewGuid():N}"[..24]);
             await Sql.ExecuteAsync(serverConnectionString, $"CREATE DATABASE {database._name}");
             return database;
+        }
+
+        /// <summary>Waits until <paramref name="sessions"/> sessions of this database wait for a lock, whichever.</summary>
+        public async Task WaitForSessionsWaitingOnLocksAsync(int sessions, TimeSpan limit)
+        {
+            await using var connection = new NpgsqlConnection(_serverConnectionString);
+            await connection.OpenAsync();
+            await using var count = new NpgsqlCommand("SELECT count(*) FROM pg_stat_activity WHERE datname = $1 AND wait_event_type = 'Lock'", connection)
+            {
+                Parameters = { new() { Value = _name } },
+            };
+            Assert.True(await Poll.UntilAsync(async () => (long)(await count.ExecuteScalarAsync())! >= sessions, limit),
+                $"fewer than {sessions} sessions of {_name} came to wait for a lock");
         }
 
         public string ConnectionStringFor(string role, string password) =>
