@@ -21,6 +21,13 @@ namespace Todo.Aws.Stacks;
 public sealed class DatabaseStack : Stack
 {
     private const int PostgresPort = 5432;
+
+    /// <summary>
+    /// The transform that builds Secrets Manager's hosted rotation functions on a runtime Lambda still creates; the
+    /// 2020-07-23 one that this CDK version declares builds them on python3.9 (CloudFormation Template Reference,
+    /// "AWS::SecretsManager transform").
+    /// </summary>
+    public const string HostedRotationTransform = "AWS::SecretsManager-2024-09-16";
     private readonly DatabaseCluster _cluster;
     private readonly Dictionary<string, IAwsTarget> _targets = new(StringComparer.Ordinal);
 
@@ -74,6 +81,8 @@ public sealed class DatabaseStack : Stack
             MasterSecret = master,
         }).Attach(_cluster);
         RotateCredentials(network, master, application, options);
+        TemplateOptions.Transforms = [.. (TemplateOptions.Transforms ?? []).Where(transform => !transform.StartsWith("AWS::SecretsManager-", StringComparison.Ordinal)),
+            HostedRotationTransform];
 
         var capacity = CapacityAlarm(serverless);
         var poolSize = DatabaseConnections.PoolSizePerTask(options, services);

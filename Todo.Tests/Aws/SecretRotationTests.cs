@@ -31,6 +31,37 @@ public sealed class SecretRotationTests(DefaultDeployment defaults)
         }
     }
 
+    /// <summary>
+    /// A template with hosted rotation functions must declare the AWS::SecretsManager transform, as one of two literal
+    /// strings; the functions the 2020-07-23 one builds run on python3.9, which Lambda no longer creates, and the
+    /// 2024-09-16 one builds them on a supported runtime unless HostedRotationLambda's Runtime overrides it (CloudFormation
+    /// Template Reference, "AWS::SecretsManager transform",
+    /// https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/transform-aws-secretsmanager.html).
+    /// </summary>
+    [Theory]
+    [MemberData(nameof(DocumentedDeployments.Names), MemberType = typeof(DocumentedDeployments))]
+    public void Hosted_rotation_is_built_by_the_2024_transform_on_its_own_runtime(string deployment)
+    {
+        var synthesis = DocumentedDeployments.Get(deployment);
+
+        foreach (var (stack, template) in synthesis.Json)
+        {
+            var hosted = synthesis.Resources(stack, "AWS::SecretsManager::RotationSchedule").Values
+                .Select(schedule => schedule["Properties"]!["HostedRotationLambda"]).OfType<JsonNode>().ToList();
+            var transforms = template["Transform"] switch
+            {
+                null => [],
+                JsonArray many => many.Select(transform => transform!.GetValue<string>()).ToList(),
+                var one => [one.GetValue<string>()],
+            };
+            var secretsManager = transforms.Where(transform => transform.StartsWith("AWS::SecretsManager", StringComparison.Ordinal)).ToList();
+
+            Assert.Equal(hosted.Count > 0 ? ["AWS::SecretsManager-2024-09-16"] : [], secretsManager);
+            Assert.All(hosted, rotation => Assert.Null(rotation["Runtime"]));
+        }
+        Assert.Equal(2, synthesis.Resources("todo-postgres", "AWS::SecretsManager::RotationSchedule").Count);
+    }
+
     [Fact]
     public void The_database_rotates_its_master_in_place_and_the_application_role_by_alternating_users()
     {
