@@ -38,11 +38,13 @@ public static class RedisOutputCacheExtensions
                 // reconnecting is driven by the heartbeat, so it beats twice a second to bring Redis back within 2 s.
                 redis.ReconnectRetryPolicy = new LinearRetry(500);
                 redis.HeartbeatInterval = TimeSpan.FromMilliseconds(500);
-                // The store needs none of the client's own keys, channels or server settings, and on AWS its user may not
-                // touch them: no tie-break key, no configuration channel, no CONFIG at connect.
+                // The store needs none of the client's own keys, channels, server settings or introductions, and on AWS
+                // its user may not run them: no tie-break key, no configuration channel, no CONFIG or SENTINEL probe at
+                // connect, no CLIENT SETINFO naming the library (which servers from Redis 7.2 on know, and would refuse).
                 redis.TieBreaker = "";
                 redis.ConfigurationChannel = "";
-                redis.CommandMap = CommandMap.Create(new HashSet<string> { "CONFIG" }, available: false);
+                redis.SetClientLibrary = false;
+                redis.CommandMap = CommandMap.Create(new HashSet<string> { "CONFIG", "SENTINEL" }, available: false);
                 foreach (var (keyword, value) in ConnectionStringParts.Of(builder.Configuration, connectionName))
                 {
                     switch (keyword.ToLowerInvariant())

@@ -15,12 +15,20 @@ namespace Todo.Tests.Caching;
 [Collection(TodoSystemCollection.Name)]
 public sealed class CacheUserAccessTests(TodoSystem system)
 {
+    /// <summary>
+    /// Every command the API sends, connecting included, is one its user may run: a refused one is logged by the server
+    /// (ACL LOG), and one the test's Redis does not know yet is checked by ACL DRYRUN, which answers OK only for a command
+    /// the user may run ("ACL DRYRUN", https://redis.io/docs/latest/commands/acl-dryrun/). Since Redis 7.2 clients
+    /// identify themselves on connect with CLIENT SETINFO ("CLIENT SETINFO", https://redis.io/docs/latest/commands/client-setinfo/),
+    /// which ElastiCache's newer engines know and would refuse this user.
+    /// </summary>
     [Fact]
     public async Task The_api_caches_and_invalidates_with_only_the_rights_its_aws_user_has()
     {
         await using var user = await AwsCacheUser.CreateAsync(system.CacheConnectionString);
         await user.Server.ExecuteAsync("ACL", "LOG", "RESET");
-        await using var api = TodoApiInstance.Start(system.TodosConnectionString, user.ConnectionString);
+        await using var recorder = RedisCommandRecorder.Start(user.ConnectionString);
+        await using var api = TodoApiInstance.Start(system.TodosConnectionString, recorder.ConnectionString);
         var todo = await api.Client.CreateTodoAsync();
         var path = $"/todos/{todo.TodoId}";
 
@@ -37,6 +45,18 @@ public sealed class CacheUserAccessTests(TodoSystem system)
         Assert.False(afterChange.Headers.Contains("Age"), "the change did not invalidate the cached todo");
         Assert.Contains("\"Healthy\"", await health.Content.ReadAsStringAsync());
         Assert.Empty(await user.RefusalsAsync());
+        var refused = new List<string>();
+        foreach (var command in recorder.Commands.DistinctBy(command => string.Join(' ', command.Select(Convert.ToBase64String))))
+        {
+            var answer = await user.DryRunAsync(command);
+            if (answer != "OK")
+            {
+                refused.Add($"{System.Text.Encoding.UTF8.GetString(command[0])} {(command.Length > 1 ? System.Text.Encoding.UTF8.GetString(command[1]) : "")}: {answer}");
+            }
+        }
+        Assert.Empty(refused);
+        // The recorder saw the store's own traffic, not only the connection's.
+        Assert.Contains(recorder.Commands, command => System.Text.Encoding.UTF8.GetString(command[0]).Equals("GET", StringComparison.OrdinalIgnoreCase));
     }
 
     [Fact]
@@ -92,6 +112,19 @@ public sealed class CacheUserAccessTests(TodoSystem system)
             var user = new AwsCacheUser(await ConnectionMultiplexer.ConnectAsync($"{cacheConnectionString},allowAdmin=true"), cacheConnectionString);
             await user.Server.ExecuteAsync("ACL", ["SETUSER", user._name, "reset", .. CacheStack.ApplicationAccess.Split(' '), $">{user._password}"]);
             return user;
+        }
+
+        /// <summary>What the server says to this user running <paramref name="command"/>: OK, or why not.</summary>
+        public async Task<string> DryRunAsync(byte[][] command)
+        {
+            try
+            {
+                return (await Server.ExecuteAsync("ACL", ["DRYRUN", _name, .. command.Select(argument => (object)argument)])).ToString();
+            }
+            catch (RedisServerException refused)
+            {
+                return refused.Message;
+            }
         }
 
         /// <summary>What Redis refused this user, from its ACL log: "command GET on key session:x", say.</summary>
