@@ -12,7 +12,7 @@ builder.AddProject<Projects.Todo_Api>("todo-api")
     .WithReferenceEnvironment(ReferenceEnvironmentInjectionFlags.ConnectionString)
     .WithReference(todos).WaitFor(todos)
     .WithReference(cache).WaitFor(cache)
-    .WithTodoIdentity("identity", adminScope: "todos:admin")
+    .WithTodoIdentity("identity", adminScope: "todos:admin", userScope: "todos")
     .WithHttpHealthCheck("/health")
     .WithExternalHttpEndpoints();
 

@@ -7,12 +7,15 @@ namespace Todo.AppHost;
 /// manifest, which Todo.Aws deploys as an Amazon Cognito user pool. Locally the API accepts <c>dotnet user-jwts</c>
 /// tokens instead (its user secrets), so the resource exists only when publishing.
 /// </summary>
-public sealed class TodoIdentityResource(string name, string adminScope) : Resource(name)
+public sealed class TodoIdentityResource(string name, string adminScope, string userScope) : Resource(name)
 {
     public const string ManifestType = "todo.identity.v0";
 
     /// <summary>The scope that sees every owner's todos (<c>Authentication:AdminScope</c> of the API).</summary>
     public string AdminScope { get; } = adminScope;
+
+    /// <summary>The scope every token needs for the todo routes (<c>Authentication:UserScope</c> of the API).</summary>
+    public string UserScope { get; } = userScope;
 
     /// <summary>A value the deployment gives the resource: <c>{name.output}</c> in the manifest.</summary>
     public Output this[string output] => new(this, output);
@@ -30,24 +33,27 @@ public static class TodoIdentityExtensions
 {
     /// <summary>
     /// When publishing: the identity resource, and the API's bearer settings from its outputs (the issuer, the app
-    /// clients whose access tokens are accepted, the admin scope as the deployment names it).
+    /// clients whose access tokens are accepted, the scopes as the deployment names them).
     /// </summary>
-    public static IResourceBuilder<ProjectResource> WithTodoIdentity(this IResourceBuilder<ProjectResource> api, string name, string adminScope)
+    public static IResourceBuilder<ProjectResource> WithTodoIdentity(this IResourceBuilder<ProjectResource> api, string name,
+        string adminScope, string userScope)
     {
         var builder = api.ApplicationBuilder;
         if (!builder.ExecutionContext.IsPublishMode)
         {
             return api;
         }
-        var identity = builder.AddResource(new TodoIdentityResource(name, adminScope)).WithManifestPublishingCallback(context =>
+        var identity = builder.AddResource(new TodoIdentityResource(name, adminScope, userScope)).WithManifestPublishingCallback(context =>
         {
             context.Writer.WriteString("type", TodoIdentityResource.ManifestType);
             context.Writer.WriteString("adminScope", adminScope);
+            context.Writer.WriteString("userScope", userScope);
         }).Resource;
         return api
             .WithEnvironment("Authentication__Schemes__Bearer__Authority", identity["authority"])
             .WithEnvironment("Authentication__Schemes__Bearer__ValidClientIds__0", identity["userClientId"])
             .WithEnvironment("Authentication__Schemes__Bearer__ValidClientIds__1", identity["adminClientId"])
-            .WithEnvironment("Authentication__AdminScope", identity["adminScope"]);
+            .WithEnvironment("Authentication__AdminScope", identity["adminScope"])
+            .WithEnvironment("Authentication__UserScope", identity["userScope"]);
     }
 }

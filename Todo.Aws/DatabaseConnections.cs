@@ -29,7 +29,7 @@ public static partial class DatabaseConnections
             return Math.Min((int)(189 * options.DatabaseMaxCapacity), options.DatabaseMinCapacity <= 0.5 ? 2000 : 5000);
         }
         var memoryGiB = MemoryGiB(options.DatabaseInstanceClass)
-            ?? throw new ArgumentException($"The connection limit of db.{options.DatabaseInstanceClass} is not known here; set context databaseMaxConnections.");
+            ?? throw new DeploymentRefusedException($"The connection limit of db.{options.DatabaseInstanceClass} is not known here; set context databaseMaxConnections.");
         return Math.Min((int)(memoryGiB * 0.84 * 1024 * 1024 * 1024 / 9531392), 5000);
     }
 

@@ -48,8 +48,14 @@ public sealed partial record TodoAwsOptions
     public int MemoryTargetPercent { get; init; } = 60;
     public int RequestsPerTarget { get; init; } = 6000;
     public string? CertificateArn { get; init; }
+    /// <summary>The name clients reach the service by, which <see cref="CertificateArn"/>'s certificate covers.</summary>
+    public string? DomainName { get; init; }
+    /// <summary>A Route 53 hosted zone to hold <see cref="DomainName"/> as an alias of the load balancer.</summary>
+    public string? HostedZoneId { get; init; }
     /// <summary>Lets a public load balancer without <see cref="CertificateArn"/> serve plain HTTP, tokens and all.</summary>
     public bool AllowPlainHttp { get; init; }
+    /// <summary>Where Cognito's sign-in page may send people back with their code (the first is the one README uses).</summary>
+    public IReadOnlyList<string> SignInCallbackUrls { get; init; } = ["http://localhost:8400/callback"];
     /// <summary>Aurora and the load balancer refuse deletion until this is turned off and deployed.</summary>
     public bool DeletionProtection { get; init; } = true;
     /// <summary>An AWS WAF web ACL in front of the load balancer: AWS managed rule groups and a rate limit per address.</summary>
@@ -108,10 +114,10 @@ public sealed partial record TodoAwsOptions
             AppName = context.String("appName") ?? defaults.AppName,
             ManifestPath = context.String("manifest") ?? defaults.ManifestPath,
             Region = context.String("region")
-                ?? throw new ArgumentException("Context region is required (cdk.json sets it): the region every stack and image goes to."),
+                ?? throw new DeploymentRefusedException("Context region is required (cdk.json sets it): the region every stack and image goes to."),
             Account = context.String("account") ?? Environment.GetEnvironmentVariable("CDK_DEFAULT_ACCOUNT"),
             AvailabilityZones = context.List("availabilityZones")
-                ?? throw new ArgumentException("Context availabilityZones is required (cdk.json sets it): zone names differ between regions and accounts, so none is assumed."),
+                ?? throw new DeploymentRefusedException("Context availabilityZones is required (cdk.json sets it): zone names differ between regions and accounts, so none is assumed."),
             NatGateways = context.Int("natGateways", 0, 2) ?? defaults.NatGateways,
             DatabaseMode = context.Enum<DatabaseMode>("databaseMode") ?? defaults.DatabaseMode,
             DatabaseEngineVersion = context.String("databaseEngineVersion") ?? defaults.DatabaseEngineVersion,
@@ -132,7 +138,10 @@ public sealed partial record TodoAwsOptions
             MemoryTargetPercent = context.Int("memoryTargetPercent", 10, 95) ?? defaults.MemoryTargetPercent,
             RequestsPerTarget = context.Int("requestsPerTarget", 1, 1_000_000) ?? defaults.RequestsPerTarget,
             CertificateArn = context.String("certificateArn"),
+            DomainName = context.String("domainName")?.TrimEnd('.').ToLowerInvariant(),
+            HostedZoneId = context.String("hostedZoneId"),
             AllowPlainHttp = context.Bool("allowPlainHttp") ?? defaults.AllowPlainHttp,
+            SignInCallbackUrls = context.List("signInCallbackUrls") ?? defaults.SignInCallbackUrls,
             DeletionProtection = context.Bool("deletionProtection") ?? defaults.DeletionProtection,
             WebAcl = context.Bool("webAcl") ?? defaults.WebAcl,
             WebAclRateLimit = context.Int("webAclRateLimit", 10, 2_000_000_000) ?? defaults.WebAclRateLimit,
@@ -154,55 +163,82 @@ public sealed partial record TodoAwsOptions
     {
         if (MinTasks > MaxTasks || DesiredCount < MinTasks || DesiredCount > MaxTasks)
         {
-            throw new ArgumentException($"Context needs minTasks ≤ desiredCount ≤ maxTasks; got {MinTasks}, {DesiredCount}, {MaxTasks}.");
+            throw new DeploymentRefusedException($"Context needs minTasks ≤ desiredCount ≤ maxTasks; got {MinTasks}, {DesiredCount}, {MaxTasks}.");
         }
         if (DatabaseMinCapacity > DatabaseMaxCapacity)
         {
-            throw new ArgumentException($"Context needs databaseMinCapacity ≤ databaseMaxCapacity; got {DatabaseMinCapacity} and {DatabaseMaxCapacity}.");
+            throw new DeploymentRefusedException($"Context needs databaseMinCapacity ≤ databaseMaxCapacity; got {DatabaseMinCapacity} and {DatabaseMaxCapacity}.");
         }
         if (AvailabilityZones.Count < 2 || AvailabilityZones.Distinct().Count() != AvailabilityZones.Count)
         {
-            throw new ArgumentException("Context availabilityZones must name at least two different zones.");
+            throw new DeploymentRefusedException("Context availabilityZones must name at least two different zones.");
         }
         if (AvailabilityZones.FirstOrDefault(zone => zone.Length != Region.Length + 1 || !zone.StartsWith(Region, StringComparison.Ordinal)
             || !char.IsAsciiLetterLower(zone[^1])) is { } foreign)
         {
-            throw new ArgumentException($"Zone '{foreign}' is not a zone of region '{Region}'.");
+            throw new DeploymentRefusedException($"Zone '{foreign}' is not a zone of region '{Region}'.");
         }
         if (NatGateways == 0 && !VpcEndpoints)
         {
-            throw new ArgumentException("Context natGateways=0 needs vpcEndpoints=true: the functions that rotate the database's credentials "
+            throw new DeploymentRefusedException("Context natGateways=0 needs vpcEndpoints=true: the functions that rotate the database's credentials "
                 + "run in the private subnets and reach Secrets Manager only through a NAT gateway or its endpoint.");
         }
         if (NatGateways > AvailabilityZones.Count)
         {
-            throw new ArgumentException($"Context natGateways ({NatGateways}) cannot exceed the number of zones ({AvailabilityZones.Count}).");
+            throw new DeploymentRefusedException($"Context natGateways ({NatGateways}) cannot exceed the number of zones ({AvailabilityZones.Count}).");
         }
         if (!EngineVersion().IsMatch(DatabaseEngineVersion))
         {
-            throw new ArgumentException($"Context databaseEngineVersion must be a major version such as 16 or a full one such as 16.6; got '{DatabaseEngineVersion}'.");
+            throw new DeploymentRefusedException($"Context databaseEngineVersion must be a major version such as 16 or a full one such as 16.6; got '{DatabaseEngineVersion}'.");
         }
         if (DatabaseMinCapacity * 2 % 1 != 0 || DatabaseMaxCapacity * 2 % 1 != 0)
         {
-            throw new ArgumentException("Aurora Serverless v2 capacities come in steps of 0.5 ACU.");
+            throw new DeploymentRefusedException("Aurora Serverless v2 capacities come in steps of 0.5 ACU.");
         }
         if (!FargateTaskSizes.IsValid(Cpu, MemoryMiB))
         {
-            throw new ArgumentException($"Fargate has no task of {Cpu} CPU units and {MemoryMiB} MiB; valid sizes: {FargateTaskSizes.Describe(Cpu)}.");
+            throw new DeploymentRefusedException($"Fargate has no task of {Cpu} CPU units and {MemoryMiB} MiB; valid sizes: {FargateTaskSizes.Describe(Cpu)}.");
         }
         if (CertificateArn is not null && !CertificateArn.StartsWith($"arn:aws:acm:{Region}:", StringComparison.Ordinal))
         {
-            throw new ArgumentException($"Context certificateArn must be an ACM certificate in {Region}: a load balancer uses certificates of its own region.");
+            throw new DeploymentRefusedException($"Context certificateArn must be an ACM certificate in {Region}: a load balancer uses certificates of its own region.");
+        }
+        // Cognito takes absolute callback URLs, never plain HTTP but to localhost (CreateUserPoolClient, CallbackURLs).
+        if (SignInCallbackUrls.Count == 0 || SignInCallbackUrls.Any(url => !Uri.TryCreate(url, UriKind.Absolute, out var uri)
+            || (uri.Scheme == Uri.UriSchemeHttp && uri.Host != "localhost") || uri.Fragment.Length > 0))
+        {
+            throw new DeploymentRefusedException("Context signInCallbackUrls must name absolute URLs without a fragment, https:// (or "
+                + $"http://localhost) for web pages; got '{string.Join(",", SignInCallbackUrls)}'.");
+        }
+        if (CertificateArn is not null && DomainName is null)
+        {
+            throw new DeploymentRefusedException("Context certificateArn needs domainName, the name its certificate covers: clients reach the service by "
+                + "it, and TLS fails on the load balancer's own name, which no certificate of yours covers.");
+        }
+        if (DomainName is not null && !HostName().IsMatch(DomainName))
+        {
+            throw new DeploymentRefusedException($"Context domainName must be a DNS name such as todo.example.com; got '{DomainName}'.");
+        }
+        if (HostedZoneId is not null && (DomainName is null || !HostedZone().IsMatch(HostedZoneId)))
+        {
+            throw new DeploymentRefusedException("Context hostedZoneId must be a Route 53 hosted zone id (Z…) and comes with domainName, the record it holds.");
         }
         if (!LogRetention.IsValid(LogRetentionDays))
         {
-            throw new ArgumentException($"Context logRetentionDays must be a period CloudWatch Logs offers: {string.Join(", ", LogRetention.Days)}; got {LogRetentionDays}.");
+            throw new DeploymentRefusedException($"Context logRetentionDays must be a period CloudWatch Logs offers: {string.Join(", ", LogRetention.Days)}; got {LogRetentionDays}.");
         }
         return this;
     }
 
     [GeneratedRegex(@"^[0-9]+(\.[0-9]+)?$")]
     private static partial Regex EngineVersion();
+
+    /// <summary>Labels of letters, digits and inner hyphens, at most 63 each, two or more, 253 in all.</summary>
+    [GeneratedRegex(@"^(?=.{1,253}$)([a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?\.)+[a-z]([a-z0-9-]{0,61}[a-z0-9])?$")]
+    private static partial Regex HostName();
+
+    [GeneratedRegex(@"^Z[A-Z0-9]{1,31}$")]
+    private static partial Regex HostedZone();
 
     /// <summary>Reads context values that arrive as JSON from cdk.json or as strings from <c>-c key=value</c>.</summary>
     private sealed class Context(Func<string, object?> lookUp)
@@ -220,21 +256,21 @@ public sealed partial record TodoAwsOptions
             string text when text.TrimStart().StartsWith('[') => JsonSerializer.Deserialize<string[]>(text),
             string text => text.Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries),
             object[] items => items.Select(item => Convert.ToString(item, CultureInfo.InvariantCulture)!).ToArray(),
-            var other => throw new ArgumentException($"Context {key} must be a list of strings, not {other}."),
+            var other => throw new DeploymentRefusedException($"Context {key} must be a list of strings, not {other}."),
         };
 
         public bool? Bool(string key) => String(key) switch
         {
             null => null,
             var text when bool.TryParse(text, out var value) => value,
-            var text => throw new ArgumentException($"Context {key} must be true or false; got '{text}'."),
+            var text => throw new DeploymentRefusedException($"Context {key} must be true or false; got '{text}'."),
         };
 
         public int? Int(string key, int min, int max) => Double(key, min, max) switch
         {
             null => null,
             var value when value == Math.Floor(value.Value) => (int)value,
-            _ => throw new ArgumentException($"Context {key} must be a whole number."),
+            _ => throw new DeploymentRefusedException($"Context {key} must be a whole number."),
         };
 
         public double? Double(string key, double min, double max)
@@ -245,7 +281,7 @@ public sealed partial record TodoAwsOptions
             }
             if (!double.TryParse(text, NumberStyles.Float, CultureInfo.InvariantCulture, out var value) || value < min || value > max)
             {
-                throw new ArgumentException($"Context {key} must be a number from {min} to {max}; got '{text}'.");
+                throw new DeploymentRefusedException($"Context {key} must be a number from {min} to {max}; got '{text}'.");
             }
             return value;
         }
@@ -258,7 +294,7 @@ public sealed partial record TodoAwsOptions
             }
             return System.Enum.TryParse<TEnum>(text, ignoreCase: true, out var value) && System.Enum.IsDefined(value)
                 ? value
-                : throw new ArgumentException(
+                : throw new DeploymentRefusedException(
                     $"Context {key} must be one of {string.Join(", ", System.Enum.GetNames<TEnum>().Select(name => name.ToLowerInvariant()))}; got '{text}'.");
         }
     }

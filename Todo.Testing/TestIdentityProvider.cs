@@ -25,6 +25,9 @@ public sealed class TestIdentityProvider : IAsyncDisposable
         Authority = authority;
     }
 
+    /// <summary>The API's scope as Cognito names a resource server's (<c>{identifier}/{scope}</c>), and as the API requires it on AWS.</summary>
+    public const string UserScope = "todo-api/todos";
+
     /// <summary>The issuer, <c>http://127.0.0.1:{port}/{pool id}</c> as Cognito's is <c>https://cognito-idp.{region}.amazonaws.com/{pool id}</c>.</summary>
     public string Authority { get; }
 
@@ -56,7 +59,10 @@ public sealed class TestIdentityProvider : IAsyncDisposable
         return new TestIdentityProvider(app, key, authority);
     }
 
-    /// <summary>The API's settings (configuration keys) that accept this pool's access tokens for <paramref name="clientIds"/>.</summary>
+    /// <summary>
+    /// The API's settings (configuration keys) that accept this pool's access tokens for <paramref name="clientIds"/>,
+    /// with <see cref="UserScope"/>, as on AWS.
+    /// </summary>
     public IReadOnlyDictionary<string, string> ApiSettings(params string[] clientIds)
     {
         var settings = new Dictionary<string, string>
@@ -64,6 +70,7 @@ public sealed class TestIdentityProvider : IAsyncDisposable
             ["Authentication:Schemes:Bearer:Authority"] = Authority,
             // Plain HTTP on loopback; on AWS the authority is Cognito's HTTPS address and the default (HTTPS only) holds.
             ["Authentication:Schemes:Bearer:RequireHttpsMetadata"] = "false",
+            ["Authentication:UserScope"] = UserScope,
         };
         for (var i = 0; i < clientIds.Length; i++)
         {
@@ -72,13 +79,16 @@ public sealed class TestIdentityProvider : IAsyncDisposable
         return settings;
     }
 
-    /// <summary>An access token as Cognito issues it to <paramref name="clientId"/> for <paramref name="subject"/>.</summary>
+    /// <summary>
+    /// An access token as Cognito issues it to <paramref name="clientId"/> for <paramref name="subject"/>, with
+    /// <paramref name="scopes"/>: <see cref="UserScope"/> unless given, as the users' sign-in page grants it.
+    /// </summary>
     public string AccessToken(string subject, string clientId, params string[] scopes) => Mint(new Dictionary<string, object>
     {
         ["sub"] = subject,
         ["token_use"] = "access",
         ["client_id"] = clientId,
-        ["scope"] = string.Join(' ', scopes.Length > 0 ? scopes : ["aws.cognito.signin.user.admin"]),
+        ["scope"] = string.Join(' ', scopes.Length > 0 ? scopes : [UserScope]),
         ["username"] = subject,
         ["auth_time"] = DateTimeOffset.UtcNow.ToUnixTimeSeconds(),
         ["jti"] = Guid.NewGuid().ToString(),

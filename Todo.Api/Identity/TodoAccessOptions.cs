@@ -12,6 +12,13 @@ public sealed class TodoAccessOptions
     public string AdminScope { get; set; } = "todos:admin";
 
     /// <summary>
+    /// The scope a token needs for the todo routes at all (a token with <see cref="AdminScope"/> needs no other); none
+    /// when unset, as for <c>dotnet user-jwts</c> tokens. On AWS, the API's own Cognito scope: a token issued for the API
+    /// alone, never one of a password sign-in (whose only scope is Cognito's self-service scope).
+    /// </summary>
+    public string? UserScope { get; set; }
+
+    /// <summary>
     /// The workshop's open API: requests without a token may use every todo. For its own clients and load tests only;
     /// never a default, logged as a warning at every start.
     /// </summary>

@@ -23,8 +23,9 @@ public static partial class TodoAuthenticationExtensions
     {
         builder.AddLocalSigningKey();
         var access = builder.Configuration.GetSection(TodoAccessOptions.Section).Get<TodoAccessOptions>() ?? new TodoAccessOptions();
+        var callers = new TodoCallers(access);
         builder.Services.AddSingleton(access);
-        builder.Services.AddSingleton<TodoCallers>();
+        builder.Services.AddSingleton(callers);
 
         // No default scheme (the csproj suppresses the one-scheme default): only the todo routes' policy authenticates, so
         // /, /alive and /health never read a token.
@@ -74,7 +75,7 @@ public static partial class TodoAuthenticationExtensions
         {
             if (context.User.Identity?.IsAuthenticated == true)
             {
-                return TodoCallers.IsValidSubject(context.User.FindFirst(TodoCallers.SubjectClaim)?.Value);
+                return callers.Admits(context.User);
             }
             // The open API admits a request that sends no credentials; one that sends a bad token is still refused.
             return access.AllowAnonymous && context.Resource is HttpContext http && !http.Request.Headers.ContainsKey("Authorization");
@@ -91,7 +92,9 @@ public static partial class TodoAuthenticationExtensions
             : null;
     }
 
-    /// <summary>Every route of the group needs a token with a subject (401 without a valid one, 403 without a subject).</summary>
+    /// <summary>
+    /// Every route of the group needs a valid token (401 without one) that <see cref="TodoCallers.Admits"/> (403 otherwise).
+    /// </summary>
     public static TBuilder RequireTodoCaller<TBuilder>(this TBuilder builder) where TBuilder : IEndpointConventionBuilder =>
         builder.RequireAuthorization(TodoPolicy);
 

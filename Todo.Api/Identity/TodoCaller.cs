@@ -29,6 +29,13 @@ public sealed class TodoCallers(TodoAccessOptions options)
     public const string ScopeClaim = "scope";
     public const string EmailClaim = "email";
 
+    /// <summary>
+    /// The scope of a Cognito access token from a password or SRP sign-in, which authorises the user pool's operations
+    /// on the user's own account, such as changing its attributes (the sign-in e-mail among them): a token that could
+    /// take over the account is no API token.
+    /// </summary>
+    public const string CognitoSelfServiceScope = "aws.cognito.signin.user.admin";
+
     /// <summary>Longer subjects are refused (403): the owner column holds this many characters.</summary>
     public const int MaxSubjectLength = 255;
 
@@ -48,6 +55,15 @@ public sealed class TodoCallers(TodoAccessOptions options)
         }
         return new TodoCaller(subject, HasScope(user, options.AdminScope));
     }
+
+    /// <summary>
+    /// Whether an authenticated token may use the todo routes: it has a usable subject, the scope the API requires if
+    /// one is set (or the admin scope), and never Cognito's self-service scope.
+    /// </summary>
+    public bool Admits(ClaimsPrincipal user) =>
+        IsValidSubject(user.FindFirst(SubjectClaim)?.Value)
+        && !HasScope(user, CognitoSelfServiceScope)
+        && (options.UserScope is not { Length: > 0 } required || HasScope(user, required) || HasScope(user, options.AdminScope));
 
     public static bool IsValidSubject([System.Diagnostics.CodeAnalysis.NotNullWhen(true)] string? subject) =>
         subject is { Length: > 0 and <= MaxSubjectLength };

@@ -10,7 +10,8 @@ namespace Todo.Api.Todos;
 /// <item>Security headers on every response; the exception handler turns a database outage into 503 problem details with
 /// <c>Retry-After</c> and anything unexpected into a 500 without internals (Problems/RequestExceptionHandler).</item>
 /// <item>Authentication and authorization (Identity/TodoAuthenticationExtensions): no valid bearer token, 401 with
-/// <c>WWW-Authenticate</c>; a token without a subject, 403. The handler gets the caller as <see cref="TodoCaller"/>.</item>
+/// <c>WWW-Authenticate</c>; a token without a subject or the API's scope, 403. The handler gets the caller as
+/// <see cref="TodoCaller"/>.</item>
 /// <item><c>CacheSharedOutput</c> (GET only): SharedOutputCacheMiddleware answers a hit from Redis (the caller's own
 /// entry, TodoCache) before the rate limiter and the handler; a miss runs the handler and stores its 200 unless a write
 /// moved the tag meanwhile.</item>

@@ -8,8 +8,17 @@ public sealed record AspireManifest(string Directory, IReadOnlyDictionary<string
     public static AspireManifest Load(string path)
     {
         var fullPath = Path.GetFullPath(path);
-        using var document = JsonDocument.Parse(File.ReadAllText(fullPath));
-        return Parse(document.RootElement, Path.GetDirectoryName(fullPath)!);
+        try
+        {
+            using var document = JsonDocument.Parse(File.ReadAllText(fullPath));
+            return Parse(document.RootElement, Path.GetDirectoryName(fullPath)!);
+        }
+        catch (Exception exception) when (exception is IOException or UnauthorizedAccessException or JsonException or KeyNotFoundException
+            or InvalidOperationException)
+        {
+            throw new DeploymentRefusedException($"{fullPath} is not an Aspire manifest that can be read ({exception.Message}); "
+                + "write it with: dotnet run --project Todo.AppHost -- --publisher manifest --output-path ../aspire-manifest.json");
+        }
     }
 
     public static AspireManifest Parse(JsonElement root, string directory)
@@ -21,7 +30,7 @@ public sealed record AspireManifest(string Directory, IReadOnlyDictionary<string
 
     public ManifestResource this[string name] => Resources.TryGetValue(name, out var resource)
         ? resource
-        : throw new ManifestMappingException($"The manifest refers to a resource '{name}' it does not define.");
+        : throw new DeploymentRefusedException($"The manifest refers to a resource '{name}' it does not define.");
 }
 
 /// <summary>One manifest resource: only the fields the AWS mapping reads.</summary>
@@ -64,4 +73,3 @@ public sealed record ManifestBinding(string Scheme, string Transport, bool Exter
         json.TryGetProperty("targetPort", out var port) ? port.GetInt32() : null);
 }
 
-public sealed class ManifestMappingException(string message) : Exception(message);

@@ -15,7 +15,7 @@ public sealed class ExpressionMapping(string maps, string type, string path, Fun
     /// <summary><c>annotated.string</c> with the <c>uri</c> filter: URI-encoded at synthesis, so it must be known by then.</summary>
     public static ExpressionMapping UriEncodedStrings { get; } = new("URI-encoded strings", "annotated.string", "value",
         resource => resource.Value, (resource, value) => value.IsSecret || Token.IsUnresolved(value.Text)
-            ? throw new ManifestMappingException($"'{resource.Name}' URI-encodes a value only known at deployment; reference the value itself.")
+            ? throw new DeploymentRefusedException($"'{resource.Name}' URI-encodes a value only known at deployment; reference the value itself.")
             : ResolvedValue.Plain(Uri.EscapeDataString(value.Text)));
 
     public string Maps => maps;

@@ -54,7 +54,7 @@ public sealed class FargateServiceMapping : IResourceMapping
             }
             if (!visiting.Add(project.Name))
             {
-                throw new ManifestMappingException($"Projects reference each other in a cycle through '{project.Name}'.");
+                throw new DeploymentRefusedException($"Projects reference each other in a cycle through '{project.Name}'.");
             }
             foreach (var dependency in reachedBy(project).Where(byName.ContainsKey))
             {

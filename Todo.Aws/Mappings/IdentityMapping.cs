@@ -16,9 +16,13 @@ public sealed class IdentityMapping : IResourceMapping
     {
         foreach (var identity in resources)
         {
-            var adminScope = identity.Json.TryGetProperty("adminScope", out var scope) ? scope.GetString() : null;
             context.Add(identity.Name, new IdentityStack(context.App, context.StackId(identity.Name), identity.Name,
-                adminScope ?? throw new ManifestMappingException($"'{identity.Name}' names no adminScope."), context.Options, context.Props));
+                Scope(identity, "adminScope"), Scope(identity, "userScope"), context.Options, context.Props));
         }
     }
+
+    private static string Scope(ManifestResource identity, string property) =>
+        identity.Json.TryGetProperty(property, out var scope) && scope.GetString() is { Length: > 0 } name
+            ? name
+            : throw new DeploymentRefusedException($"'{identity.Name}' names no {property}.");
 }

@@ -47,7 +47,7 @@ public sealed class ParameterMapping : IResourceMapping
             }
             return input.TryGetProperty("default", out var defaults) && defaults.TryGetProperty("value", out var value)
                 ? ResolvedValue.Plain(value.GetString() ?? "")
-                : throw new ManifestMappingException($"Parameter '{resource.Name}' has no default value to deploy with.");
+                : throw new DeploymentRefusedException($"Parameter '{resource.Name}' has no default value to deploy with.");
         }
     }
 }

@@ -26,7 +26,7 @@ public static class ResourceMappings
         foreach (var resource in manifest.Resources.Values)
         {
             mappingOf[resource.Name] = mappings.FirstOrDefault(mapping => mapping.Matches(resource, manifest))
-                ?? throw new ManifestMappingException(
+                ?? throw new DeploymentRefusedException(
                     $"Resource '{resource.Name}' of type '{resource.Type}'{(resource.Image is null ? "" : $" (image '{resource.Image}')")} has no AWS mapping. " +
                     $"Mapped: {string.Join("; ", mappings.Select(mapping => mapping.Maps))}.");
         }

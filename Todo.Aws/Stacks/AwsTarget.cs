@@ -83,6 +83,6 @@ public static class AwsTargets
         });
     }
 
-    public static ManifestMappingException UnknownPath(string resource, string path) =>
+    public static DeploymentRefusedException UnknownPath(string resource, string path) =>
         new($"'{{{resource}.{path}}}' cannot be resolved on AWS: '{resource}' has no '{path}'.");
 }

@@ -25,7 +25,7 @@ public static class MigrationStep
     {
         if (owners.Values.Distinct().Count() > 1)
         {
-            throw new ManifestMappingException($"'{project}' uses databases of more than one server; its migration step takes one owner.");
+            throw new DeploymentRefusedException($"'{project}' uses databases of more than one server; its migration step takes one owner.");
         }
         var owner = owners.Values.First();
         var secrets = new Dictionary<string, EcsSecret>(StringComparer.Ordinal)

@@ -35,5 +35,5 @@ public sealed class ReferenceResolver(IReadOnlyDictionary<string, IAwsTarget> ta
         localTargets?.Invoke(resource)
         ?? (targets.TryGetValue(resource, out var target)
             ? target
-            : throw new ManifestMappingException($"'{resource}' is referenced but is not deployed to AWS."));
+            : throw new DeploymentRefusedException($"'{resource}' is referenced but is not deployed to AWS."));
 }

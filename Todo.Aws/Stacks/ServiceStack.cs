@@ -7,6 +7,8 @@ using Amazon.CDK.AWS.EC2;
 using Amazon.CDK.AWS.ECS;
 using Amazon.CDK.AWS.ECS.Patterns;
 using Amazon.CDK.AWS.ElasticLoadBalancingV2;
+using Amazon.CDK.AWS.Route53;
+using Amazon.CDK.AWS.Route53.Targets;
 using Amazon.CDK.AWS.S3;
 using Amazon.CDK.AWS.SecretsManager;
 using Constructs;
@@ -30,12 +32,14 @@ public sealed class ServiceStack : Stack, IAwsTarget
 
     private readonly string _name;
     private readonly ApplicationLoadBalancedFargateService _service;
+    private readonly string? _domainName;
 
     public ServiceStack(Construct scope, string id, NetworkStack network, ImagesStack images, ManifestResource project,
         string imageTag, ReferenceResolver resolver, IReadOnlyList<IAlarm> dependencyAlarms, TodoAwsOptions options, IStackProps props)
         : base(scope, id, props)
     {
         _name = project.Name;
+        _domainName = options.DomainName;
         var environment = new Dictionary<string, string>(StringComparer.Ordinal);
         var secrets = new Dictionary<string, EcsSecret>(StringComparer.Ordinal);
         var owners = new Dictionary<string, SchemaOwner>(StringComparer.Ordinal);
@@ -69,7 +73,7 @@ public sealed class ServiceStack : Stack, IAwsTarget
         var isPublic = project.Bindings.Values.Any(binding => binding.External);
         if (isPublic && !secure && !options.AllowPlainHttp)
         {
-            throw new ArgumentException($"'{_name}' would be served to the internet over plain HTTP, bearer tokens and all: set context "
+            throw new DeploymentRefusedException($"'{_name}' would be served to the internet over plain HTTP, bearer tokens and all: set context "
                 + "certificateArn to an ACM certificate, or allowPlainHttp=true to accept that anyone on the path can read and replay them.");
         }
         _service = new ApplicationLoadBalancedFargateService(this, "Service", new ApplicationLoadBalancedFargateServiceProps
@@ -107,6 +111,16 @@ public sealed class ServiceStack : Stack, IAwsTarget
         });
 
         HardenLoadBalancer(options);
+        if (options.HostedZoneId is not null)
+        {
+            // An alias of the load balancer; the name ends with a dot, as a name of the zone need not be known.
+            _ = new ARecord(this, "Alias", new ARecordProps
+            {
+                Zone = HostedZone.FromHostedZoneId(this, "Zone", options.HostedZoneId),
+                RecordName = $"{options.DomainName}.",
+                Target = RecordTarget.FromAlias(new LoadBalancerTarget(_service.LoadBalancer)),
+            });
+        }
         var task = _service.TaskDefinition;
         var app = task.DefaultContainer!;
         ReadOnlyRootFilesystem.Apply(task, app);
@@ -144,10 +158,18 @@ public sealed class ServiceStack : Stack, IAwsTarget
             TargetGroup = _service.TargetGroup,
         });
 
+        // In place of the pattern's own outputs, whose ServiceURL names the load balancer, which the certificate does not cover.
+        _service.Node.TryRemoveChild("ServiceURL");
+        _service.Node.TryRemoveChild("LoadBalancerDNS");
         _ = new CfnOutput(this, "ServiceUrl", new CfnOutputProps
         {
             Value = Url,
             Description = $"The URL of '{_name}'.",
+        });
+        _ = new CfnOutput(this, "LoadBalancerDnsName", new CfnOutputProps
+        {
+            Value = _service.LoadBalancer.LoadBalancerDnsName,
+            Description = "Where domainName points (an alias or CNAME record) when no hostedZoneId is given.",
         });
     }
 
@@ -217,7 +239,10 @@ public sealed class ServiceStack : Stack, IAwsTarget
 
     private int ListenerPort => Secure ? 443 : 80;
 
-    private string Url => $"{(Secure ? "https" : "http")}://{_service.LoadBalancer.LoadBalancerDnsName}";
+    /// <summary>The name clients use: the domain name when there is one (a certificate covers no other), else the load balancer's.</summary>
+    private string Host => _domainName ?? _service.LoadBalancer.LoadBalancerDnsName;
+
+    private string Url => $"{(Secure ? "https" : "http")}://{Host}";
 
     public ResolvedValue Resolve(string path)
     {
@@ -225,7 +250,7 @@ public sealed class ServiceStack : Stack, IAwsTarget
         return segments switch
         {
             ["bindings", _, "targetPort"] => ResolvedValue.Plain(ContainerPort.ToString(CultureInfo.InvariantCulture)),
-            ["bindings", _, "host"] => ResolvedValue.Plain(_service.LoadBalancer.LoadBalancerDnsName),
+            ["bindings", _, "host"] => ResolvedValue.Plain(Host),
             ["bindings", _, "port"] => ResolvedValue.Plain(ListenerPort.ToString(CultureInfo.InvariantCulture)),
             ["bindings", _, "url"] => ResolvedValue.Plain(Url),
             _ => throw AwsTargets.UnknownPath(_name, path),

@@ -6,7 +6,8 @@ namespace Todo.Tests.Api;
 
 /// <summary>
 /// Tokens shaped like Amazon Cognito's, keys found through the authority as on AWS: an access token counts only for an
-/// accepted app client (<c>client_id</c>, <c>token_use: access</c>), since Cognito access tokens carry no <c>aud</c>.
+/// accepted app client (<c>client_id</c>, <c>token_use: access</c>), since Cognito access tokens carry no <c>aud</c>, and
+/// only with the API's scope.
 /// </summary>
 [Collection(TodoSystemCollection.Name)]
 public sealed class CognitoTokenTests(TodoSystem system) : IAsyncLifetime
@@ -51,6 +52,31 @@ public sealed class CognitoTokenTests(TodoSystem system) : IAsyncLifetime
         using var admin = ClientWith(_pool.AccessToken(Guid.NewGuid().ToString(), Client, "openid", AdminScope));
 
         Assert.Equal(todo, await admin.GetFromJsonAsync<TodoDto>($"/todos/{todo.TodoId}"));
+    }
+
+    /// <summary>
+    /// Cognito's own sign-in API (InitiateAuth: user password, SRP) issues access tokens with the scope
+    /// aws.cognito.signin.user.admin, permission to read and write the user's attributes, and never a custom scope: those
+    /// come only from the pool's OAuth endpoints ("Understanding the access token",
+    /// https://docs.aws.amazon.com/cognito/latest/developerguide/amazon-cognito-user-pools-using-the-access-token.html).
+    /// A token that can change the account's sign-in e-mail is refused even beside the API's scope, and so is one
+    /// without the API's scope.
+    /// </summary>
+    [Theory]
+    [InlineData("aws.cognito.signin.user.admin")]
+    [InlineData("aws.cognito.signin.user.admin todo-api/todos")]
+    [InlineData("aws.cognito.signin.user.admin todo-api/todos:admin")]
+    [InlineData("openid email profile")]
+    [InlineData("todo-api/todos:read")]
+    public async Task A_token_that_can_change_the_cognito_account_or_lacks_the_api_scope_is_a_403(string scopes)
+    {
+        using var client = ClientWith(_pool.AccessToken(Guid.NewGuid().ToString(), Client, scopes.Split(' ')));
+
+        using var listed = await client.GetAsync("/todos");
+        using var created = await client.PostAsJsonAsync("/todos", TodoTestData.ValidBody());
+
+        await listed.AssertProblemAsync(HttpStatusCode.Forbidden);
+        await created.AssertProblemAsync(HttpStatusCode.Forbidden);
     }
 
     [Theory]

@@ -31,6 +31,14 @@ public static class DocumentedDeployments
             ["https"] = new Dictionary<string, object>
             {
                 ["certificateArn"] = "arn:aws:acm:us-east-1:123456789012:certificate/00000000-0000-0000-0000-000000000000",
+                ["domainName"] = "todo.example.com",
+            },
+            ["https-route53"] = new Dictionary<string, object>
+            {
+                ["certificateArn"] = "arn:aws:acm:us-east-1:123456789012:certificate/00000000-0000-0000-0000-000000000000",
+                ["domainName"] = "todo.example.com",
+                ["hostedZoneId"] = "Z0123456789ABCDEFGHIJ",
+                ["signInCallbackUrls"] = "https://todo.example.com/signed-in,http://localhost:8400/callback",
             },
             ["tasks"] = PlainHttp(("cpu", "1024"), ("memoryMiB", "2048"), ("desiredCount", "3"), ("minTasks", "3"), ("maxTasks", "6"),
                 ("cpuTargetPercent", "50"), ("memoryTargetPercent", "70"), ("requestsPerTarget", "3000")),
@@ -54,6 +62,9 @@ public static class DocumentedDeployments
                 ["region"] = "eu-central-1",
                 ["availabilityZones"] = new object[] { "eu-central-1a", "eu-central-1b" },
                 ["certificateArn"] = "arn:aws:acm:eu-central-1:123456789012:certificate/00000000-0000-0000-0000-000000000000",
+                ["domainName"] = "todo.example.eu",
+                ["hostedZoneId"] = "Z9876543210ZYXWVUTSRQ",
+                ["signInCallbackUrls"] = "https://todo.example.eu/signed-in",
                 ["webAcl"] = "true",
                 ["vpcEndpoints"] = "true",
                 ["deletionProtection"] = "false",

@@ -1,5 +1,6 @@
-using Todo.Tests.Infrastructure;
 using Todo.AppHost.LocalServices;
+using Todo.Aws;
+using Todo.Tests.Infrastructure;
 
 namespace Todo.Tests.Aws;
 
@@ -8,6 +9,53 @@ namespace Todo.Tests.Aws;
 [Trait("Category", "Aws")]
 public sealed class CdkCliTests
 {
+    private static readonly string s_app = Path.Combine(Repository.Root, "Todo.Aws", "bin", Repository.BuildConfiguration, Repository.TargetFramework, "Todo.Aws.dll");
+
+    /// <summary>
+    /// A refusal is one line saying why, and exit code 1, never a stack trace: the app run as the CDK CLI runs it, its
+    /// context in <c>CDK_CONTEXT_JSON</c> and its output directory in <c>CDK_OUTDIR</c> (the CDK's cloud assembly
+    /// protocol), with cdk.json's context and the switches given.
+    /// </summary>
+    [Theory]
+    [InlineData("certificateArn", "", "allowPlainHttp=true")]
+    [InlineData("certificateArn", "arn:aws:acm:us-east-1:123456789012:certificate/00000000-0000-0000-0000-000000000000", "domainName")]
+    [InlineData("cpu", "300", "Fargate has no task")]
+    [InlineData("cacheMode", "clustered", "cacheMode must be one of")]
+    [InlineData("availabilityZones", "us-east-1a", "at least two different zones")]
+    [InlineData("manifest", "Todo.Aws/Program.cs", "is not an Aspire manifest")]
+    [InlineData("manifest", "no-such-manifest.json", "is not an Aspire manifest")]
+    [InlineData("signInCallbackUrls", "http://example.com/callback", "signInCallbackUrls")]
+    public async Task A_refused_synthesis_says_why_in_one_line_and_exits_1(string key, string value, string reason)
+    {
+        var context = TodoAwsOptions.CdkJsonContext(Path.Combine(Repository.Root, "cdk.json"));
+        if (value.Length > 0)
+        {
+            context[key] = value;
+        }
+        var output = Directory.CreateTempSubdirectory("todo-cdk-out-");
+        try
+        {
+            var (exitCode, printed) = await ExternalCommand.RunAsync("dotnet", [s_app], TimeSpan.FromMinutes(2), Repository.Root, new Dictionary<string, string?>
+            {
+                ["CDK_CONTEXT_JSON"] = System.Text.Json.JsonSerializer.Serialize(context),
+                ["CDK_OUTDIR"] = output.FullName,
+                ["JSII_SILENCE_WARNING_DEPRECATED_NODE_VERSION"] = "1",
+                ["JSII_SILENCE_WARNING_END_OF_LIFE_NODE_VERSION"] = "1",
+            });
+
+            Assert.Equal(1, exitCode);
+            // Less the frame of !! lines jsii prints on a Node.js past its end of life, which is jsii's own warning.
+            var line = Assert.Single(printed.Split('\n', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries),
+                line => !line.StartsWith("!!", StringComparison.Ordinal));
+            Assert.StartsWith("Not synthesized: ", line);
+            Assert.Contains(reason, line);
+        }
+        finally
+        {
+            output.Delete(recursive: true);
+        }
+    }
+
     [Fact]
     public async Task Cdk_synth_from_the_repository_root_writes_every_stack_without_aws_credentials_once_plain_http_is_accepted()
     {

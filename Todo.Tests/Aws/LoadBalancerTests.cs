@@ -1,3 +1,4 @@
+using Todo.Aws;
 using Todo.Tests.Infrastructure;
 
 namespace Todo.Tests.Aws;
@@ -16,7 +17,7 @@ public sealed class LoadBalancerTests(DefaultDeployment defaults, SwitchedDeploy
         var withoutConsent = new Dictionary<string, object>(DocumentedDeployments.DefaultContext());
         withoutConsent.Remove("allowPlainHttp");
 
-        var refused = Assert.Throws<ArgumentException>(() => AwsSynthesis.Of(AwsSynthesis.CommittedManifest(), withoutConsent));
+        var refused = Assert.Throws<DeploymentRefusedException>(() => AwsSynthesis.Of(AwsSynthesis.CommittedManifest(), withoutConsent));
 
         Assert.Contains("certificateArn", refused.Message);
         Assert.Contains("allowPlainHttp=true", refused.Message);
@@ -55,6 +56,49 @@ public sealed class LoadBalancerTests(DefaultDeployment defaults, SwitchedDeploy
         Assert.Equal("ELBSecurityPolicy-TLS13-1-2-2021-06", https["SslPolicy"]!.GetValue<string>());
         var http = Assert.Single(listeners, listener => listener["Protocol"]!.GetValue<string>() == "HTTP");
         Assert.Equal("redirect", http["DefaultActions"]![0]!["Type"]!.GetValue<string>());
+    }
+
+    /// <summary>
+    /// A client of an https URL checks that the server's certificate is for the URL's host (RFC 9110, section 4.3.4), and
+    /// a load balancer's own DNS name is one AWS makes up (…elb.amazonaws.com, "Configure a custom domain name for your
+    /// Classic Load Balancer", Elastic Load Balancing's documentation), which no certificate of the user's covers: the
+    /// URL the deployment gives out names the domain the certificate is for.
+    /// </summary>
+    [Theory]
+    [InlineData("https", "todo.example.com")]
+    [InlineData(DocumentedDeployments.Switched, "todo.example.eu")]
+    public void With_a_certificate_the_service_url_names_the_domain_it_covers(string deployment, string domain)
+    {
+        var outputs = DocumentedDeployments.Get(deployment).Json["todo-api"]["Outputs"]!.AsObject();
+
+        Assert.Equal($"https://{domain}", outputs["ServiceUrl"]!["Value"]!.GetValue<string>());
+        Assert.DoesNotContain(outputs, output => output.Value!["Value"]!.ToJsonString().Contains("https://\",{\"Fn::GetAtt\"", StringComparison.Ordinal));
+
+        var withoutDomain = new Dictionary<string, object>(DocumentedDeployments.Contexts["https"]);
+        withoutDomain.Remove("domainName");
+        var refused = Assert.Throws<DeploymentRefusedException>(() => AwsSynthesis.Of(AwsSynthesis.CommittedManifest(), withoutDomain));
+        Assert.Contains("domainName", refused.Message);
+        Assert.Contains("domainName", ReadmeSwitchRow("domainName"));
+    }
+
+    /// <summary>
+    /// An alias record for a load balancer names the load balancer's DNS name and its hosted zone id, the load balancer's
+    /// CanonicalHostedZoneID ("AliasTarget", AWS::Route53::RecordSet,
+    /// https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-route53-recordset-aliastarget.html).
+    /// </summary>
+    [Fact]
+    public void A_hosted_zone_gets_an_alias_of_the_load_balancer_for_the_domain_name()
+    {
+        var synthesis = DocumentedDeployments.Get("https-route53");
+        var loadBalancer = Assert.Single(synthesis.Resources("todo-api", "AWS::ElasticLoadBalancingV2::LoadBalancer")).Key;
+
+        var record = Assert.Single(synthesis.Resources("todo-api", "AWS::Route53::RecordSet").Values)["Properties"]!;
+        Assert.Equal(("A", "todo.example.com.", "Z0123456789ABCDEFGHIJ"),
+            (record["Type"]!.GetValue<string>(), record["Name"]!.GetValue<string>(), record["HostedZoneId"]!.GetValue<string>()));
+        Assert.Equal($"{{\"Fn::GetAtt\":[\"{loadBalancer}\",\"CanonicalHostedZoneID\"]}}", record["AliasTarget"]!["HostedZoneId"]!.ToJsonString());
+        Assert.Contains($"{{\"Fn::GetAtt\":[\"{loadBalancer}\",\"DNSName\"]}}", record["AliasTarget"]!["DNSName"]!.ToJsonString());
+        Assert.Empty(DocumentedDeployments.Get("https").Resources("todo-api", "AWS::Route53::RecordSet"));
+        Assert.Contains("hostedZoneId", ReadmeSwitchRow("hostedZoneId"));
     }
 
     [Fact]

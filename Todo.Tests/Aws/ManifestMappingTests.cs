@@ -57,7 +57,7 @@ public sealed class ManifestMappingTests
     {
         var manifest = AwsSynthesis.ManifestWith(resources);
 
-        var error = Assert.Throws<ManifestMappingException>(() => AwsSynthesis.Of(manifest, DocumentedDeployments.DefaultContext()));
+        var error = Assert.Throws<DeploymentRefusedException>(() => AwsSynthesis.Of(manifest, DocumentedDeployments.DefaultContext()));
 
         Assert.Contains($"'{name}'", error.Message);
         Assert.Contains(type, error.Message);
@@ -77,7 +77,7 @@ public sealed class ManifestMappingTests
               }
             }
             """);
-        Assert.Contains("'mail'", Assert.Throws<ManifestMappingException>(() => AwsSynthesis.Of(manifest, DocumentedDeployments.DefaultContext())).Message);
+        Assert.Contains("'mail'", Assert.Throws<DeploymentRefusedException>(() => AwsSynthesis.Of(manifest, DocumentedDeployments.DefaultContext())).Message);
 
         var synthesis = AwsSynthesis.Of(manifest, DocumentedDeployments.DefaultContext(), mappings: [new SesRelayMapping(), .. ResourceMappings.Default]);
 
@@ -112,7 +112,7 @@ public sealed class ManifestMappingTests
             { "password-uri": { "type": "annotated.string", "value": "{postgres-password.value}", "filter": "uri" },
               "todo-api": { "type": "project.v0", "path": "Todo.Api/Todo.Api.csproj", "env": { "P": "{password-uri.value}" }, "bindings": {} } }
             """);
-        Assert.Contains("'password-uri'", Assert.Throws<ManifestMappingException>(() => AwsSynthesis.Of(secret, DocumentedDeployments.DefaultContext())).Message);
+        Assert.Contains("'password-uri'", Assert.Throws<DeploymentRefusedException>(() => AwsSynthesis.Of(secret, DocumentedDeployments.DefaultContext())).Message);
     }
 
     /// <summary>A kind the deployment does not know: a local mail catcher that becomes Amazon SES's SMTP endpoint.</summary>
@@ -150,7 +150,7 @@ public sealed class ManifestMappingTests
             { "todo-api": { "type": "project.v0", "path": "Todo.Api/Todo.Api.csproj", "env": { "X": "{cache.bindings.tcp.nonsense}" }, "bindings": {} } }
             """);
 
-        var error = Assert.Throws<ManifestMappingException>(() => AwsSynthesis.Of(manifest, DocumentedDeployments.DefaultContext()));
+        var error = Assert.Throws<DeploymentRefusedException>(() => AwsSynthesis.Of(manifest, DocumentedDeployments.DefaultContext()));
 
         Assert.Contains("{cache.bindings.tcp.nonsense}", error.Message);
     }
@@ -158,7 +158,7 @@ public sealed class ManifestMappingTests
     [Fact]
     public void An_unknown_context_value_fails_with_the_allowed_ones()
     {
-        var error = Assert.Throws<ArgumentException>(() =>
+        var error = Assert.Throws<DeploymentRefusedException>(() =>
             AwsSynthesis.Of(AwsSynthesis.CommittedManifest(), new Dictionary<string, object> { ["cacheMode"] = "cluster" }));
 
         Assert.Contains("serverless, nodes", error.Message);

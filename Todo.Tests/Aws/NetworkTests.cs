@@ -1,3 +1,4 @@
+using Todo.Aws;
 using Todo.Tests.Infrastructure;
 
 namespace Todo.Tests.Aws;
@@ -81,7 +82,7 @@ public sealed class NetworkTests(DefaultDeployment defaults, SwitchedDeployment 
         var context = DocumentedDeployments.DefaultContext();
         context["natGateways"] = "0";
 
-        var refused = Assert.Throws<ArgumentException>(() => AwsSynthesis.Of(AwsSynthesis.CommittedManifest(), context));
+        var refused = Assert.Throws<DeploymentRefusedException>(() => AwsSynthesis.Of(AwsSynthesis.CommittedManifest(), context));
 
         Assert.Contains("vpcEndpoints=true", refused.Message);
     }

@@ -136,7 +136,7 @@ public sealed partial class ServiceRuleTests
         Assert.Equal(5000, DatabaseConnections.MaxConnections(Serverless(1, 64)));
         Assert.InRange(DatabaseConnections.MaxConnections(Provisioned("t4g.medium")), 350, 405);
         Assert.InRange(DatabaseConnections.MaxConnections(Provisioned("r6g.large")), 1400, 1705);
-        Assert.Throws<ArgumentException>(() => DatabaseConnections.MaxConnections(Provisioned("z9.huge")));
+        Assert.Throws<DeploymentRefusedException>(() => DatabaseConnections.MaxConnections(Provisioned("z9.huge")));
         Assert.Equal(120, DatabaseConnections.MaxConnections(Provisioned("z9.huge") with { DatabaseMaxConnections = 120 }));
     }
 
@@ -240,7 +240,7 @@ public sealed partial class ServiceRuleTests
         {
             File.WriteAllText(file, $$"""{ "context": {{context}} }""");
 
-            var refusal = Assert.Throws<ArgumentException>(() => TodoAwsOptions.FromCdkJson(file));
+            var refusal = Assert.Throws<DeploymentRefusedException>(() => TodoAwsOptions.FromCdkJson(file));
 
             Assert.Contains(message, refusal.Message);
         }
