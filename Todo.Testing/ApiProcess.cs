@@ -23,6 +23,9 @@ public sealed class ApiProcess : IAsyncDisposable
         Client = TestTokens.Shared.Client(baseAddress, TestTokens.DefaultUser);
     }
 
+    /// <summary>What ASP.NET Core logs once the server listens, followed by the address.</summary>
+    private const string ListeningOn = "Now listening on: ";
+
     /// <summary>The API the tests built, in the configuration they were built in.</summary>
     public static string BuiltApi => Path.Combine(Repository.Root, "Todo.Api", "bin", Repository.BuildConfiguration, Repository.TargetFramework, "Todo.Api.dll");
 
@@ -57,7 +60,6 @@ public sealed class ApiProcess : IAsyncDisposable
         string apiDll, IReadOnlyDictionary<string, string> settings, IReadOnlyList<string>? launcher = null, string probePath = "/",
         bool acceptTestTokens = true)
     {
-        var baseAddress = new Uri($"http://127.0.0.1:{FreePort.OnLoopback()}");
         string[] command = [.. launcher ?? [], .. Command(apiDll)];
         var startInfo = new ProcessStartInfo(command[0], command[1..])
         {
@@ -65,41 +67,60 @@ public sealed class ApiProcess : IAsyncDisposable
             RedirectStandardOutput = true,
             RedirectStandardError = true,
         };
-        startInfo.Environment["ASPNETCORE_URLS"] = baseAddress.ToString();
+        // Port 0: the kernel picks a free port as the server binds, and the server says which.
+        startInfo.Environment["ASPNETCORE_URLS"] = "http://127.0.0.1:0";
         startInfo.Environment["ASPNETCORE_ENVIRONMENT"] = "Production";
         startInfo.Environment["Logging__LogLevel__Default"] = "Warning";
+        startInfo.Environment["Logging__LogLevel__Microsoft.Hosting.Lifetime"] = "Information";
         foreach (var (name, value) in (acceptTestTokens ? TestTokens.Shared.ApiSettings : new Dictionary<string, string>()).Concat(settings))
         {
             startInfo.Environment[EnvironmentVariable(name)] = value;
         }
 
-        using var probe = TestTokens.Shared.Client(baseAddress, TestTokens.DefaultUser);
-        probe.Timeout = TimeSpan.FromSeconds(1);
         var clock = Stopwatch.StartNew();
         var process = Process.Start(startInfo)!;
         var output = new ConcurrentQueue<string>();
-        process.OutputDataReceived += (_, line) => output.Enqueue(line.Data ?? "");
+        var listening = new TaskCompletionSource<Uri>(TaskCreationOptions.RunContinuationsAsynchronously);
+        process.OutputDataReceived += (_, line) =>
+        {
+            output.Enqueue(line.Data ?? "");
+            if (line.Data?.IndexOf(ListeningOn, StringComparison.Ordinal) is >= 0 and var at)
+            {
+                listening.TrySetResult(new Uri(line.Data[(at + ListeningOn.Length)..].Trim()));
+            }
+        };
         process.ErrorDataReceived += (_, line) => output.Enqueue(line.Data ?? "");
+        process.EnableRaisingEvents = true;
+        process.Exited += (_, _) => listening.TrySetCanceled();
         process.BeginOutputReadLine();
         process.BeginErrorReadLine();
-        while (clock.Elapsed < TimeSpan.FromMinutes(2) && !process.HasExited)
+        try
         {
-            try
+            var baseAddress = await listening.Task.WaitAsync(TimeSpan.FromMinutes(2));
+            using var probe = TestTokens.Shared.Client(baseAddress, TestTokens.DefaultUser);
+            probe.Timeout = TimeSpan.FromSeconds(1);
+            while (clock.Elapsed < TimeSpan.FromMinutes(2) && !process.HasExited)
             {
-                using var response = await probe.GetAsync(probePath);
-                if (response.StatusCode == HttpStatusCode.OK)
+                try
                 {
-                    return new ApiProcess(process, output, baseAddress, clock.Elapsed);
+                    using var response = await probe.GetAsync(probePath);
+                    if (response.StatusCode == HttpStatusCode.OK)
+                    {
+                        return new ApiProcess(process, output, baseAddress, clock.Elapsed);
+                    }
                 }
+                catch (Exception exception) when (exception is HttpRequestException or TaskCanceledException)
+                {
+                }
+                await Task.Delay(5);
             }
-            catch (Exception exception) when (exception is HttpRequestException or TaskCanceledException)
-            {
-            }
-            await Task.Delay(5);
+        }
+        catch (Exception exception) when (exception is TimeoutException or TaskCanceledException)
+        {
         }
 
         process.Kill(entireProcessTree: true);
-        throw new InvalidOperationException($"The API did not answer GET {probePath} (exited: {process.HasExited}).");
+        throw new InvalidOperationException($"The API did not answer GET {probePath} (exited: {process.HasExited}): {string.Join('\n', output.TakeLast(20))}");
     }
 
     /// <summary>The environment variable that sets configuration key <paramref name="key"/> (<c>a:b</c> is <c>a__b</c>).</summary>

@@ -34,10 +34,8 @@ public sealed class TestIdentityProvider : IAsyncDisposable
     public static async Task<TestIdentityProvider> StartAsync(string poolId = "eu-west-1_TestPool")
     {
         var key = new RsaSecurityKey(RSA.Create(2048)) { KeyId = Guid.NewGuid().ToString("N") };
-        var port = FreePort.OnLoopback();
-        var authority = $"http://127.0.0.1:{port}/{poolId}";
         var builder = WebApplication.CreateSlimBuilder();
-        builder.WebHost.UseUrls($"http://127.0.0.1:{port}");
+        builder.WebHost.UseUrls("http://127.0.0.1:0");
         builder.Logging.ClearProviders();
         var app = builder.Build();
         var publicKey = JsonWebKeyConverter.ConvertFromRSASecurityKey(new RsaSecurityKey(key.Rsa.ExportParameters(false)) { KeyId = key.KeyId });
@@ -45,17 +43,19 @@ public sealed class TestIdentityProvider : IAsyncDisposable
         {
             keys = new[] { new { kid = publicKey.Kid, kty = publicKey.Kty, alg = SecurityAlgorithms.RsaSha256, use = "sig", n = publicKey.N, e = publicKey.E } },
         });
-        var discovery = JsonSerializer.Serialize(new Dictionary<string, object>
+        // The issuer is known once the server has its port; the discovery document is asked for only after that.
+        var authority = "";
+        app.MapGet($"/{poolId}/.well-known/openid-configuration", () => Results.Text(JsonSerializer.Serialize(new Dictionary<string, object>
         {
             ["issuer"] = authority,
             ["jwks_uri"] = $"{authority}/.well-known/jwks.json",
             ["id_token_signing_alg_values_supported"] = new[] { SecurityAlgorithms.RsaSha256 },
             ["response_types_supported"] = new[] { "code", "token" },
             ["subject_types_supported"] = new[] { "public" },
-        });
-        app.MapGet($"/{poolId}/.well-known/openid-configuration", () => Results.Text(discovery, "application/json"));
+        }), "application/json"));
         app.MapGet($"/{poolId}/.well-known/jwks.json", () => Results.Text(jwks, "application/json"));
         await app.StartAsync();
+        authority = $"{app.Urls.Single()}/{poolId}";
         return new TestIdentityProvider(app, key, authority);
     }
 

@@ -78,7 +78,7 @@ public sealed class AccessSettingsTests(TodoSystem system)
     {
         var environment = new Dictionary<string, string?>
         {
-            ["ASPNETCORE_URLS"] = $"http://127.0.0.1:{FreePort.OnLoopback()}",
+            ["ASPNETCORE_URLS"] = "http://127.0.0.1:0",
             ["ASPNETCORE_ENVIRONMENT"] = "Production",
             ["ConnectionStrings__todos"] = system.TodosConnectionString,
             ["ConnectionStrings__cache"] = system.CacheConnectionString,

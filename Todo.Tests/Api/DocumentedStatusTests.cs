@@ -19,8 +19,9 @@ public sealed class DocumentedStatusTests(TodoSystem system)
     [Fact]
     public async Task Every_operation_documents_exactly_the_statuses_it_answers_with()
     {
+        using var noDatabase = new RefusedPort();
         await using var withoutDatabase = TodoApiInstance.Start(
-            $"Host=127.0.0.1;Port={FreePort.OnLoopback()};Database=todos;Username=nobody;Password=none", system.CacheConnectionString,
+            $"Host=127.0.0.1;Port={noDatabase.Port};Database=todos;Username=nobody;Password=none", system.CacheConnectionString,
             new Dictionary<string, string?> { ["Database:MigrateOnStartup"] = "false", ["OutputCache:Enabled"] = "false" });
         var api = system.Client;
         var todo = await api.CreateTodoAsync();

@@ -21,9 +21,11 @@ public sealed class HealthTests(TodoSystem system)
     public async Task Health_tells_the_public_only_the_status_and_logs_the_reasons()
     {
         var logs = new ConcurrentQueue<string>();
+        using var noDatabase = new RefusedPort();
+        using var noCache = new RefusedPort();
         await using var isolated = TodoApiInstance.Start(
-            $"Host=127.0.0.1;Port={FreePort.OnLoopback()};Database=todos;Username=nobody;Password=none",
-            $"127.0.0.1:{FreePort.OnLoopback()}",
+            $"Host=127.0.0.1;Port={noDatabase.Port};Database=todos;Username=nobody;Password=none",
+            $"127.0.0.1:{noCache.Port}",
             new Dictionary<string, string?> { ["Database:MigrateOnStartup"] = "false" },
             builder => builder.ConfigureLogging(logging => logging.AddProvider(new CapturingLoggerProvider(logs))));
 

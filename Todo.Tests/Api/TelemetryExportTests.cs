@@ -1,5 +1,8 @@
 using System.Collections.Concurrent;
-using System.Net;
+using Microsoft.AspNetCore.Builder;
+using Microsoft.AspNetCore.Hosting;
+using Microsoft.AspNetCore.Http;
+using Microsoft.Extensions.Logging;
 using Todo.Tests.Infrastructure;
 
 namespace Todo.Tests.Api;
@@ -17,7 +20,7 @@ public sealed class TelemetryExportTests(TodoSystem system)
     [InlineData("none", new[] { "/v1/metrics", "/v1/traces" })]
     public async Task The_api_exports_the_signals_the_settings_ask_for(string? logsExporter, string[] expected)
     {
-        using var receiver = new OtlpReceiver();
+        await using var receiver = await OtlpReceiver.StartAsync();
         var settings = new Dictionary<string, string>
         {
             ["OTEL_EXPORTER_OTLP_ENDPOINT"] = receiver.Endpoint,
@@ -45,42 +48,33 @@ public sealed class TelemetryExportTests(TodoSystem system)
     }
 
     /// <summary>Answers every OTLP/HTTP export with 200 and remembers which signal's path it was sent to.</summary>
-    private sealed class OtlpReceiver : IDisposable
+    private sealed class OtlpReceiver : IAsyncDisposable
     {
-        private readonly HttpListener _listener = new();
+        private readonly WebApplication _app;
         private readonly ConcurrentDictionary<string, bool> _paths = new();
 
-        public OtlpReceiver()
-        {
-            Endpoint = $"http://127.0.0.1:{FreePort.OnLoopback()}";
-            _listener.Prefixes.Add($"{Endpoint}/");
-            _listener.Start();
-            _ = Task.Run(ServeAsync);
-        }
+        private OtlpReceiver(WebApplication app) => _app = app;
 
-        public string Endpoint { get; }
+        public string Endpoint => _app.Urls.Single();
 
         public ICollection<string> Paths => _paths.Keys;
 
-        public void Dispose() => _listener.Close();
-
-        private async Task ServeAsync()
+        public static async Task<OtlpReceiver> StartAsync()
         {
-            while (_listener.IsListening)
+            var builder = WebApplication.CreateSlimBuilder();
+            builder.WebHost.UseUrls("http://127.0.0.1:0");
+            builder.Logging.ClearProviders();
+            var receiver = new OtlpReceiver(builder.Build());
+            receiver._app.Run(context =>
             {
-                try
-                {
-                    var context = await _listener.GetContextAsync();
-                    _paths.TryAdd(context.Request.Url!.AbsolutePath, true);
-                    context.Response.StatusCode = (int)HttpStatusCode.OK;
-                    context.Response.ContentType = "application/x-protobuf";
-                    context.Response.Close();
-                }
-                catch (Exception exception) when (exception is HttpListenerException or ObjectDisposedException)
-                {
-                    return;
-                }
-            }
+                receiver._paths.TryAdd(context.Request.Path, true);
+                context.Response.ContentType = "application/x-protobuf";
+                return Task.CompletedTask;
+            });
+            await receiver._app.StartAsync();
+            return receiver;
         }
+
+        public ValueTask DisposeAsync() => _app.DisposeAsync();
     }
 }

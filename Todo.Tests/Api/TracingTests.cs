@@ -16,8 +16,9 @@ public sealed class TracingTests(TodoSystem system, ITestOutputHelper output)
     public async Task Health_probes_make_no_traces_and_every_request_makes_one_with_its_queries()
     {
         var exported = new ConcurrentQueue<Activity>();
+        using var collector = new RefusedPort();
         await using var api = system.StartAnotherApi(
-            new Dictionary<string, string?> { ["OTEL_EXPORTER_OTLP_ENDPOINT"] = $"http://127.0.0.1:{FreePort.OnLoopback()}" },
+            new Dictionary<string, string?> { ["OTEL_EXPORTER_OTLP_ENDPOINT"] = $"http://127.0.0.1:{collector.Port}" },
             web => web.ConfigureTestServices(services =>
                 services.ConfigureOpenTelemetryTracerProvider(tracing => tracing.AddProcessor(new Recorder(exported)))));
         // What the start-up warm-up traced is not the subject here (the Redis client reports its commands later).

@@ -14,17 +14,19 @@ public sealed class StartupTests(ITestOutputHelper output)
     [Fact]
     public async Task Started_while_postgres_refuses_it_names_what_it_waits_for_once_and_exits_non_zero_after_the_startup_timeout()
     {
-        var postgresPort = FreePort.OnLoopback();
+        using var postgres = new RefusedPort();
+        using var redis = new RefusedPort();
+        var postgresPort = postgres.Port;
         const string password = "not-a-real-password-4f2b";
         var clock = Stopwatch.StartNew();
 
         var (exitCode, printed) = await ExternalCommand.RunAsync("dotnet", [ApiProcess.BuiltApi], TimeSpan.FromMinutes(1), Repository.Root,
             new Dictionary<string, string?>(TestTokens.Shared.ApiSettings.Select(setting => KeyValuePair.Create(ApiProcess.EnvironmentVariable(setting.Key), (string?)setting.Value)))
             {
-                ["ASPNETCORE_URLS"] = $"http://127.0.0.1:{FreePort.OnLoopback()}",
+                ["ASPNETCORE_URLS"] = "http://127.0.0.1:0",
                 ["ASPNETCORE_ENVIRONMENT"] = "Production",
                 ["ConnectionStrings__todos"] = $"Host=127.0.0.1;Port={postgresPort};Database=todos;Username=postgres;Password={password}",
-                ["ConnectionStrings__cache"] = $"127.0.0.1:{FreePort.OnLoopback()}",
+                ["ConnectionStrings__cache"] = $"127.0.0.1:{redis.Port}",
                 ["Database__StartupTimeout"] = "00:00:03",
             });
         var elapsed = clock.Elapsed;
