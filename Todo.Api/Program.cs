@@ -29,6 +29,7 @@ app.UseStatusCodePages();
 // The todo routes' policy authenticates their bearer token (there is no default scheme): before the cache is consulted.
 app.UseAuthorization();
 app.UseRedisOutputCache();
+app.UseDatabaseDeadline();
 app.UseRateLimiter();
 
 app.MapDefaultEndpoints();

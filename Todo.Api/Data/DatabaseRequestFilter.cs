@@ -4,7 +4,8 @@ namespace Todo.Api.Data;
 
 /// <summary>
 /// Around every todo handler (all of which need PostgreSQL): refused at once while the <see cref="DatabaseCircuit"/> is
-/// open, and answered 503 once <c>Database:RequestTimeout</c> has passed whatever Npgsql is still waiting for. A request
+/// open, and answered 503 once <c>Database:RequestTimeout</c> has passed since the request came past the cache
+/// (<see cref="DatabaseDeadline"/>), whatever Npgsql is still waiting for. A request
 /// that waited out the bound counts for the circuit then, not when Npgsql gives up: creates wait on a batch that a
 /// single connection writes, so few commands time out on a hung server though every create waits.
 /// </summary>
@@ -18,14 +19,20 @@ public sealed class DatabaseRequestFilter(DatabaseCircuit circuit, IOptions<Todo
 {
     private readonly TimeSpan _bound = options.Value.RequestTimeout;
 
-    public ValueTask<object?> InvokeAsync(EndpointFilterInvocationContext context, EndpointFilterDelegate next) =>
-        circuit.ExecuteAsync(_ => WithinBoundAsync(context, next), context.HttpContext.RequestAborted);
+    public ValueTask<object?> InvokeAsync(EndpointFilterInvocationContext context, EndpointFilterDelegate next)
+    {
+        // A request that spent its bound queued for a permit never asked PostgreSQL anything: refused, and not counted.
+        var remaining = DatabaseDeadline.Remaining(context.HttpContext, _bound);
+        return remaining <= TimeSpan.Zero
+            ? ValueTask.FromException<object?>(new TimeoutException($"The request waited {_bound.TotalSeconds:0.#} s for its turn."))
+            : circuit.ExecuteAsync(_ => WithinBoundAsync(context, next, remaining), context.HttpContext.RequestAborted);
+    }
 
     /// <summary>The handler's result, or a timeout at the bound, which the circuit counts as soon as it happens.</summary>
-    private async ValueTask<object?> WithinBoundAsync(EndpointFilterInvocationContext context, EndpointFilterDelegate next)
+    private async ValueTask<object?> WithinBoundAsync(EndpointFilterInvocationContext context, EndpointFilterDelegate next, TimeSpan remaining)
     {
         var work = next(context).AsTask();
-        if (await Task.WhenAny(work, Task.Delay(_bound)) == work)
+        if (await Task.WhenAny(work, Task.Delay(remaining)) == work)
         {
             return await work;
         }

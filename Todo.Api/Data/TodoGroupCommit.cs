@@ -15,10 +15,10 @@ namespace Todo.Api.Data;
 /// row by row.
 /// </summary>
 /// <remarks>
-/// A caller waits for its batch no longer than a command may take (the connection string's <c>Command Timeout</c>, at
-/// most <c>Database:RequestTimeout</c>), and fails as a command would: on a hung server the batch itself ends only when
-/// Npgsql gives up, and each caller's timeout is what tells the database circuit, before the requests queued behind
-/// them get their turn. The writers stop once the host has stopped, after the server has answered its last request.
+/// A caller waits for its batch no longer than <c>Database:RequestTimeout</c>, as every request waits on PostgreSQL
+/// (<see cref="DatabaseRequestFilter"/>, whose timeout tells the database circuit): on a hung server the batch itself
+/// ends only when Npgsql gives up. The writers stop once the host has stopped, after the server has answered its last
+/// request.
 /// </remarks>
 public sealed partial class TodoGroupCommit(IServiceScopeFactory scopes, IOptions<TodoDatabaseOptions> options, ILogger<TodoGroupCommit> logger)
     : IHostedLifecycleService, ITodoInserter
@@ -31,7 +31,7 @@ public sealed partial class TodoGroupCommit(IServiceScopeFactory scopes, IOption
 
     private readonly Channel<Pending> _queue = Channel.CreateUnbounded<Pending>();
     private Task _writers = Task.CompletedTask;
-    private TimeSpan _wait = options.Value.RequestTimeout;
+    private readonly TimeSpan _wait = options.Value.RequestTimeout;
 
     public async Task<uint?> InsertAsync(TodoItem todo)
     {
@@ -46,17 +46,10 @@ public sealed partial class TodoGroupCommit(IServiceScopeFactory scopes, IOption
         return version;
     }
 
-    public async Task StartAsync(CancellationToken cancellationToken)
+    public Task StartAsync(CancellationToken cancellationToken)
     {
-        await using (var scope = scopes.CreateAsyncScope())
-        {
-            var commandTimeout = new NpgsqlConnectionStringBuilder(scope.ServiceProvider.GetRequiredService<TodoDbContext>().Database.GetConnectionString()).CommandTimeout;
-            if (commandTimeout > 0 && TimeSpan.FromSeconds(commandTimeout) < _wait)
-            {
-                _wait = TimeSpan.FromSeconds(commandTimeout);
-            }
-        }
         _writers = Task.WhenAll(Enumerable.Range(0, Writers).Select(_ => Task.Run(WriteBatchesAsync, CancellationToken.None)));
+        return Task.CompletedTask;
     }
 
     /// <summary>After every hosted service has stopped, the server included: whatever is queued is still written.</summary>

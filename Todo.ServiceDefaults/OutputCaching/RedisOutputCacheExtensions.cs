@@ -68,7 +68,7 @@ public static class RedisOutputCacheExtensions
 
         builder.Services.AddSingleton<SharedOutputCacheStore>();
         builder.Services.AddSingleton<LookupFlights>();
-        builder.Services.AddHostedService<FailedInvalidationRetry>();
+        builder.Services.AddHostedService<CacheRecovery>();
         builder.Services.AddSingleton<OutputCacheMetrics>();
         builder.Services.ConfigureOpenTelemetryMeterProvider(metrics => metrics.AddMeter(OutputCacheMetrics.MeterName));
         builder.Services.AddHealthChecks().AddCheck<RedisCacheHealthCheck>(connectionName, HealthStatus.Degraded);

@@ -10,11 +10,14 @@ namespace Todo.ServiceDefaults.OutputCaching;
 /// The output cache shared by every instance, behind a time limit and a circuit breaker, so that Redis can speed
 /// requests up but never fail or stall one: a failed lookup serves the request without the cache, a failed store or
 /// invalidation is logged and counted, and a failed invalidation is tried again until Redis answers
-/// (<see cref="FailedInvalidationRetry"/>). Writes call <see cref="InvalidateAsync(string[])"/> once they have committed.
+/// (<see cref="CacheRecovery"/>). Writes call <see cref="InvalidateAsync(string[])"/> once they have committed.
+/// Once the circuit has opened, no request waits on Redis: lookups and stores skip it until a background probe
+/// (<see cref="ProbeAsync"/>) finds it answering again.
 /// </summary>
 public sealed partial class SharedOutputCacheStore
 {
     private readonly RedisGenerationStore _redis;
+    private readonly IDatabase _database;
     private readonly OutputCacheMetrics _metrics;
     private readonly ILogger<SharedOutputCacheStore> _logger;
     private readonly TimeSpan _operationTimeout;
@@ -28,6 +31,7 @@ public sealed partial class SharedOutputCacheStore
     {
         var settings = options.Value;
         _redis = new RedisGenerationStore(redis, settings.KeyPrefix, settings.EntryLifetime, settings.MaximumEntriesPerTag);
+        _database = redis.GetDatabase();
         _metrics = metrics;
         _logger = logger;
         _operationTimeout = settings.OperationTimeout;
@@ -57,7 +61,29 @@ public sealed partial class SharedOutputCacheStore
     }
 
     /// <summary>False while failures keep the store out of the request path.</summary>
-    public bool IsAvailable => _circuit.CircuitState is CircuitState.Closed or CircuitState.HalfOpen;
+    public bool IsAvailable => _circuit.CircuitState is CircuitState.Closed;
+
+    /// <summary>
+    /// While the circuit is not closed, a PING through it: once the break has passed the circuit lets it through, and its
+    /// answer within the time limit closes the circuit, or its failure opens it again. Requests never probe.
+    /// </summary>
+    internal async Task ProbeAsync()
+    {
+        if (IsAvailable)
+        {
+            return;
+        }
+        try
+        {
+            await _pipeline.ExecuteAsync(
+                async (state, token) => await state.database.PingAsync().WaitAsync(state.timeout, token),
+                (database: _database, timeout: _operationTimeout));
+        }
+        catch (Exception)
+        {
+            // Still within the break, or still not answering: the next probe asks again.
+        }
+    }
 
     /// <summary>
     /// Makes every entry under each tag stale on every instance, before the caller responds. Not cancellable: once the
@@ -132,6 +158,11 @@ public sealed partial class SharedOutputCacheStore
 
     private async Task<(bool Succeeded, T? Value)> TryAsync<T>(string operation, Func<Task<T>> action)
     {
+        if (!IsAvailable)
+        {
+            _metrics.Skipped(operation);
+            return (false, default);
+        }
         try
         {
             var value = await _pipeline.ExecuteAsync(

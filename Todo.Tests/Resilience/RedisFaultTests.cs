@@ -78,7 +78,7 @@ public sealed class RedisFaultTests(TodoSystem system, ITestOutputHelper output)
 
         // A write whose invalidation failed while its instance reconnected is invalidated again once that instance is back.
         Assert.True(await Poll.UntilAsync(async () => await HealthAsync(control.Client) == "Healthy", TimeSpan.FromSeconds(10)), "the control instance never reached Redis again");
-        await Task.Delay(2 * FailedInvalidationRetry.Period);
+        await Task.Delay(2 * CacheRecovery.Period);
         foreach (var todo in todos)
         {
             var current = await control.Client.GetFromJsonAsync<TodoDto>($"/todos/{todo.TodoId}");

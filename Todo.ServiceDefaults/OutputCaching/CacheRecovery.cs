@@ -2,8 +2,11 @@ using Microsoft.Extensions.Hosting;
 
 namespace Todo.ServiceDefaults.OutputCaching;
 
-/// <summary>Every <see cref="Period"/>, invalidates again the tags whose invalidation did not reach Redis.</summary>
-public sealed class FailedInvalidationRetry(SharedOutputCacheStore store, TimeProvider clock) : BackgroundService
+/// <summary>
+/// Every <see cref="Period"/>, invalidates again the tags whose invalidation did not reach Redis, and probes Redis while
+/// the store's circuit is open.
+/// </summary>
+public sealed class CacheRecovery(SharedOutputCacheStore store, TimeProvider clock) : BackgroundService
 {
     public static readonly TimeSpan Period = TimeSpan.FromMilliseconds(250);
 
@@ -12,7 +15,7 @@ public sealed class FailedInvalidationRetry(SharedOutputCacheStore store, TimePr
         using var timer = new PeriodicTimer(Period, clock);
         while (await timer.WaitForNextTickAsync(stoppingToken))
         {
-            await store.RetryFailedInvalidationsAsync();
+            await Task.WhenAll(store.ProbeAsync(), store.RetryFailedInvalidationsAsync());
         }
     }
 }
