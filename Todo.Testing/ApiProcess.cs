@@ -133,8 +133,12 @@ public sealed class ApiProcess : IAsyncDisposable
     private static string[] Command(string apiDll) =>
         File.Exists(Path.Combine(Path.GetDirectoryName(apiDll)!, "libcoreclr.so")) ? [Path.ChangeExtension(apiDll, null)] : ["dotnet", apiDll];
 
-    /// <summary>SIGKILL: no shutdown, no flushing, no goodbye.</summary>
-    public void Kill() => _process.Kill();
+    /// <summary>SIGKILL: no shutdown, no flushing, no goodbye; returns once the kernel has reaped it and closed its sockets.</summary>
+    public async Task KillAsync()
+    {
+        _process.Kill();
+        await _process.WaitForExitAsync().WaitAsync(TimeSpan.FromSeconds(30));
+    }
 
     /// <summary>SIGTERM, as ECS stops a task, and the exit code once the process has shut down.</summary>
     public async Task<int> TerminateAsync(TimeSpan timeLimit)

@@ -110,13 +110,23 @@ public sealed class TodoServers : IAsyncDisposable
     public async Task<string> ConnectionStringAsync(string resource) =>
         await _app.GetConnectionStringAsync(resource) ?? throw new InvalidOperationException($"'{resource}' has no connection string.");
 
-    /// <summary>The built API as a process of its own on these servers' <c>todos</c> and <c>cache</c>, with <paramref name="settings"/> besides.</summary>
-    public async Task<ApiProcess> StartApiProcessAsync(IReadOnlyDictionary<string, string>? settings = null) =>
-        await ApiProcess.StartAsync(ApiProcess.BuiltApi, new Dictionary<string, string>(settings ?? new Dictionary<string, string>())
+    /// <summary>
+    /// The built API as a process of its own on these servers' <c>todos</c> and <c>cache</c>, with <paramref name="settings"/>
+    /// besides (which may name other connection strings).
+    /// </summary>
+    public async Task<ApiProcess> StartApiProcessAsync(IReadOnlyDictionary<string, string>? settings = null)
+    {
+        var all = new Dictionary<string, string>
         {
             ["ConnectionStrings:todos"] = await ConnectionStringAsync("todos"),
             ["ConnectionStrings:cache"] = await ConnectionStringAsync("cache"),
-        });
+        };
+        foreach (var (key, value) in settings ?? new Dictionary<string, string>())
+        {
+            all[key] = value;
+        }
+        return await ApiProcess.StartAsync(ApiProcess.BuiltApi, all);
+    }
 
     public Task StopAsync(string resource) => RunCommandAsync(resource, KnownResourceCommands.StopCommand);
 

@@ -1,3 +1,4 @@
+using System.Diagnostics.Metrics;
 using System.Threading.Channels;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.EntityFrameworkCore.Storage;
@@ -20,9 +21,11 @@ namespace Todo.Api.Data;
 /// ends only when Npgsql gives up. The writers stop once the host has stopped, after the server has answered its last
 /// request.
 /// </remarks>
-public sealed partial class TodoGroupCommit(IServiceScopeFactory scopes, IOptions<TodoDatabaseOptions> options, ILogger<TodoGroupCommit> logger)
-    : IHostedLifecycleService, ITodoInserter
+public sealed partial class TodoGroupCommit : IHostedLifecycleService, ITodoInserter
 {
+    /// <summary>The API's own meter: <c>todo.creates.waiting</c>, the creates waiting for their commit.</summary>
+    public const string MeterName = "Todo.Api";
+
     /// <summary>Rows per statement at most; also bounds the arrays that travel with it.</summary>
     private const int MaxBatch = 128;
 
@@ -30,17 +33,42 @@ public sealed partial class TodoGroupCommit(IServiceScopeFactory scopes, IOption
     private const int Writers = 2;
 
     private readonly Channel<Pending> _queue = Channel.CreateUnbounded<Pending>();
+    private readonly IServiceScopeFactory _scopes;
+    private readonly ILogger<TodoGroupCommit> _logger;
+    private readonly TimeSpan _wait;
     private Task _writers = Task.CompletedTask;
-    private readonly TimeSpan _wait = options.Value.RequestTimeout;
+    private int _waiting;
+
+    public TodoGroupCommit(IServiceScopeFactory scopes, IOptions<TodoDatabaseOptions> options, ILogger<TodoGroupCommit> logger, IMeterFactory meters)
+    {
+        _scopes = scopes;
+        _logger = logger;
+        _wait = options.Value.RequestTimeout;
+        meters.Create(MeterName).CreateObservableUpDownCounter("todo.creates.waiting", () => Waiting, "{create}",
+            "Creates waiting for their commit: queued for a batch or being written.");
+    }
+
+    /// <summary>Creates waiting for their commit: queued for a batch or being written.</summary>
+    public int Waiting => Volatile.Read(ref _waiting);
 
     public async Task<uint?> InsertAsync(TodoItem todo)
     {
         var pending = new Pending(todo);
-        if (!_queue.Writer.TryWrite(pending))
+        Interlocked.Increment(ref _waiting);
+        (uint? Version, Task Evicted) outcome;
+        try
         {
-            throw new InvalidOperationException("The API has stopped.");
+            if (!_queue.Writer.TryWrite(pending))
+            {
+                throw new InvalidOperationException("The API has stopped.");
+            }
+            outcome = await pending.Outcome.Task.WaitAsync(_wait);
         }
-        var (version, evicted) = await pending.Outcome.Task.WaitAsync(_wait);
+        finally
+        {
+            Interlocked.Decrement(ref _waiting);
+        }
+        var (version, evicted) = outcome;
         // Bounded by the cache's own time limit, and never a failure: the create is committed either way.
         await evicted;
         return version;
@@ -88,7 +116,7 @@ public sealed partial class TodoGroupCommit(IServiceScopeFactory scopes, IOption
     {
         try
         {
-            await using var scope = scopes.CreateAsyncScope();
+            await using var scope = _scopes.CreateAsyncScope();
             var versions = await InsertAsync(scope, batch);
             // The callers wait for the eviction, the writer does not: a slow Redis must not hold back the next commit.
             var evicted = versions.Count > 0
@@ -101,7 +129,7 @@ public sealed partial class TodoGroupCommit(IServiceScopeFactory scopes, IOption
         }
         catch (PostgresException refused) when (batch.Count > 1 && IsAboutTheData(refused))
         {
-            LogBatchRefused(logger, batch.Count, refused.SqlState);
+            LogBatchRefused(_logger, batch.Count, refused.SqlState);
             foreach (var pending in batch)
             {
                 await WriteAsync([pending]);

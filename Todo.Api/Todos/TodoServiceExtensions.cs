@@ -1,6 +1,7 @@
 using System.Text.Json;
 using System.Text.Json.Serialization;
 using Microsoft.AspNetCore.Server.Kestrel.Core;
+using OpenTelemetry.Metrics;
 using Todo.Api.Data;
 
 namespace Todo.Api.Todos;
@@ -25,6 +26,7 @@ public static class TodoServiceExtensions
         builder.Services.AddSingleton<TodoGroupCommit>();
         builder.Services.AddSingleton<ITodoInserter>(services => services.GetRequiredService<TodoGroupCommit>());
         builder.Services.AddHostedService(services => services.GetRequiredService<TodoGroupCommit>());
+        builder.Services.ConfigureOpenTelemetryMeterProvider(metrics => metrics.AddMeter(TodoGroupCommit.MeterName));
         builder.Services.AddSingleton<TodoWarmUp.Routes>();
         builder.Services.AddHostedService<TodoWarmUp>();
         return builder;

@@ -19,23 +19,13 @@ namespace Todo.Tests.Api;
 /// </remarks>
 [Collection(TodoSystemCollection.Name)]
 [Trait("Category", "Slow")]
-public sealed class CacheConsistencyTests(TodoSystem system) : IAsyncLifetime
+public sealed class CacheConsistencyTests(TodoSystem system)
 {
     private const int Writes = 500;
     private const int Readers = 16;
     private const int PageSize = 50;
 
-    private TodoApiInstance _second = null!;
-
-    private HttpClient[] Instances => [system.Client, _second.Client];
-
-    public Task InitializeAsync()
-    {
-        _second = system.StartAnotherApi();
-        return Task.CompletedTask;
-    }
-
-    public async Task DisposeAsync() => await _second.DisposeAsync();
+    private HttpClient[] Instances => [system.Client, system.Second.Client];
 
     [Fact]
     public async Task No_read_returns_a_version_older_than_a_patch_acknowledged_before_it_started()

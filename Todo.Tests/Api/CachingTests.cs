@@ -10,18 +10,8 @@ namespace Todo.Tests.Api;
 /// what it changed before it responds. A response served from the cache carries <c>Age</c>; one computed does not.
 /// </summary>
 [Collection(TodoSystemCollection.Name)]
-public sealed class CachingTests(TodoSystem system) : IAsyncLifetime
+public sealed class CachingTests(TodoSystem system)
 {
-    private TodoApiInstance _second = null!;
-
-    public Task InitializeAsync()
-    {
-        _second = system.StartAnotherApi();
-        return Task.CompletedTask;
-    }
-
-    public async Task DisposeAsync() => await _second.DisposeAsync();
-
     [Fact]
     public async Task A_second_read_is_served_from_the_entry_the_first_read_stored()
     {
@@ -43,7 +33,7 @@ public sealed class CachingTests(TodoSystem system) : IAsyncLifetime
         var todo = await system.Client.CreateTodoAsync();
         (await system.Client.GetAsync($"/todos/{todo.TodoId}")).Dispose();
 
-        using var fromOtherInstance = await _second.Client.GetAsync($"/todos/{todo.TodoId}");
+        using var fromOtherInstance = await system.Second.Client.GetAsync($"/todos/{todo.TodoId}");
 
         Assert.True(fromOtherInstance.Headers.Contains("Age"));
         Assert.Equal(todo, await fromOtherInstance.Content.ReadFromJsonAsync<TodoDto>());
@@ -55,10 +45,10 @@ public sealed class CachingTests(TodoSystem system) : IAsyncLifetime
     public async Task A_change_through_one_instance_is_read_at_once_through_another(string method)
     {
         var todo = await system.Client.CreateTodoAsync();
-        await PrimeAsync(_second.Client, $"/todos/{todo.TodoId}");
+        await PrimeAsync(system.Second.Client, $"/todos/{todo.TodoId}");
 
         using var change = await ChangeAsync(system.Client, method, todo, "Changed on the first");
-        var read = await _second.Client.GetFromJsonAsync<TodoDto>($"/todos/{todo.TodoId}");
+        var read = await system.Second.Client.GetFromJsonAsync<TodoDto>($"/todos/{todo.TodoId}");
 
         Assert.Equal(HttpStatusCode.OK, change.StatusCode);
         Assert.Equal("Changed on the first", read!.Title);
@@ -68,10 +58,10 @@ public sealed class CachingTests(TodoSystem system) : IAsyncLifetime
     public async Task A_deleted_todo_is_gone_at_once_on_every_instance()
     {
         var todo = await system.Client.CreateTodoAsync();
-        await PrimeAsync(_second.Client, $"/todos/{todo.TodoId}");
+        await PrimeAsync(system.Second.Client, $"/todos/{todo.TodoId}");
 
         (await system.Client.DeleteAsync($"/todos/{todo.TodoId}")).Dispose();
-        using var read = await _second.Client.GetAsync($"/todos/{todo.TodoId}");
+        using var read = await system.Second.Client.GetAsync($"/todos/{todo.TodoId}");
 
         await read.AssertProblemAsync(HttpStatusCode.NotFound);
     }
@@ -86,7 +76,7 @@ public sealed class CachingTests(TodoSystem system) : IAsyncLifetime
         var owner = TodoTestData.NewOwner();
         var list = $"/todos?userEmail={Uri.EscapeDataString(owner)}";
         var existing = await system.Client.CreateTodoAsync(owner, "Existing");
-        await PrimeAsync(_second.Client, list);
+        await PrimeAsync(system.Second.Client, list);
 
         var expected = new List<TodoDto>();
         if (method == "POST")
@@ -103,7 +93,7 @@ public sealed class CachingTests(TodoSystem system) : IAsyncLifetime
             using var change = await ChangeAsync(system.Client, method, existing, "Changed");
             expected.Add((await change.Content.ReadFromJsonAsync<TodoDto>())!);
         }
-        var afterWrite = await _second.Client.GetFromJsonAsync<List<TodoDto>>(list);
+        var afterWrite = await system.Second.Client.GetFromJsonAsync<List<TodoDto>>(list);
 
         Assert.Equal(expected, afterWrite);
     }
@@ -116,8 +106,8 @@ public sealed class CachingTests(TodoSystem system) : IAsyncLifetime
         var email = Uri.EscapeDataString(owner);
         (await system.Client.GetAsync($"/todos?userEmail={email}&limit=100")).Dispose();
 
-        using var reordered = await _second.Client.GetAsync($"/todos?limit=0100&userEmail={email}");
-        using var implicitLimit = await _second.Client.GetAsync($"/todos?userEmail={email}");
+        using var reordered = await system.Second.Client.GetAsync($"/todos?limit=0100&userEmail={email}");
+        using var implicitLimit = await system.Second.Client.GetAsync($"/todos?userEmail={email}");
 
         Assert.True(reordered.Headers.Contains("Age"));
         Assert.True(implicitLimit.Headers.Contains("Age"));
@@ -130,7 +120,7 @@ public sealed class CachingTests(TodoSystem system) : IAsyncLifetime
         (await system.Client.GetAsync($"/todos/{id}")).Dispose();
 
         using var second = await system.Client.GetAsync($"/todos/{id}");
-        using var elsewhere = await _second.Client.GetAsync($"/todos/{id}");
+        using var elsewhere = await system.Second.Client.GetAsync($"/todos/{id}");
 
         Assert.Equal(HttpStatusCode.NotFound, second.StatusCode);
         Assert.False(second.Headers.Contains("Age"));

@@ -3,7 +3,8 @@ using System.Net;
 using System.Net.Http.Json;
 using Microsoft.AspNetCore.Hosting;
 using Microsoft.Extensions.Logging;
-using Npgsql;
+using Microsoft.Extensions.DependencyInjection;
+using Todo.Api.Data;
 using Todo.Tests.Infrastructure;
 
 namespace Todo.Tests.Api;
@@ -18,25 +19,26 @@ public sealed class GroupCommitTests(TodoSystem system)
         var logs = new ConcurrentQueue<string>();
         await using var api = system.StartAnotherApi(configure: web => web.ConfigureLogging(logging => logging.AddProvider(new CapturingLoggerProvider(logs))));
         var owner = TodoTestData.NewOwner();
-        await using var database = new NpgsqlConnection(system.TodosConnectionString);
-        await database.OpenAsync();
-        // A rule of this test's own, so that PostgreSQL itself refuses one create that the API accepted.
-        await ExecuteAsync(database, "ALTER TABLE todos ADD CONSTRAINT ck_test_no_poison CHECK (title <> 'poison') NOT VALID");
+        var commit = api.Services.GetRequiredService<TodoGroupCommit>();
+        await Sql.ExecuteAsync(system.TodosConnectionString, "ALTER TABLE todos ADD CONSTRAINT ck_test_no_poison CHECK (title <> 'poison') NOT VALID");
         try
         {
-            // Inserts wait behind this lock: the first creates hold every batch writer, and the refused create queues
-            // among others, so that they all go as one batch when the lock goes.
-            await using var locked = await database.BeginTransactionAsync();
-            await ExecuteAsync(database, "LOCK TABLE todos IN SHARE MODE");
-            Task<HttpResponseMessage> Create(int i) => api.Client.PostAsJsonAsync("/todos", TodoTestData.ValidBody(owner, $"Batch {i}"));
-            var good = Enumerable.Range(0, 10).Select(Create).ToList();
-            await Task.Delay(100);
-            good.AddRange(Enumerable.Range(10, 10).Select(Create));
-            await Task.Delay(100);
-            var poison = api.Client.PostAsJsonAsync("/todos", TodoTestData.ValidBody(owner, "poison"));
-            good.AddRange(Enumerable.Range(20, 20).Select(Create));
-            await Task.Delay(150);
-            await locked.CommitAsync();
+            Task<HttpResponseMessage> Create(string title) => api.Client.PostAsJsonAsync("/todos", TodoTestData.ValidBody(owner, title));
+            var good = new List<Task<HttpResponseMessage>>();
+            Task<HttpResponseMessage> poison;
+            // Inserts wait behind this lock: one create holds each batch writer, and the refused create queues among
+            // others, so that they all go as one batch once the lock goes.
+            await using (var inserts = await HeldLock.TakeAsync(system.TodosConnectionString, "LOCK TABLE todos IN SHARE MODE"))
+            {
+                good.Add(Create("Batch 0"));
+                await inserts.WaitForWaitersAsync(1);
+                good.Add(Create("Batch 1"));
+                await inserts.WaitForWaitersAsync(2);
+                good.AddRange(Enumerable.Range(2, 10).Select(i => Create($"Batch {i}")));
+                poison = Create("poison");
+                good.AddRange(Enumerable.Range(12, 10).Select(i => Create($"Batch {i}")));
+                Assert.True(await Poll.UntilAsync(() => commit.Waiting == 23, TimeSpan.FromSeconds(10)), $"{commit.Waiting} creates waiting");
+            }
 
             var created = await Task.WhenAll(good);
             using var refused = await poison;
@@ -55,13 +57,7 @@ public sealed class GroupCommitTests(TodoSystem system)
         }
         finally
         {
-            await ExecuteAsync(database, "ALTER TABLE todos DROP CONSTRAINT ck_test_no_poison");
+            await Sql.ExecuteAsync(system.TodosConnectionString, "ALTER TABLE todos DROP CONSTRAINT ck_test_no_poison");
         }
-    }
-
-    private static async Task ExecuteAsync(NpgsqlConnection connection, string sql)
-    {
-        await using var command = new NpgsqlCommand(sql, connection);
-        await command.ExecuteNonQueryAsync();
     }
 }

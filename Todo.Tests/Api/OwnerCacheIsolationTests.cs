@@ -10,20 +10,10 @@ namespace Todo.Tests.Api;
 /// entry (items, 304s, list pages), while every caller still reads their own writes.
 /// </summary>
 [Collection(TodoSystemCollection.Name)]
-public sealed class OwnerCacheIsolationTests(TodoSystem system) : IAsyncLifetime
+public sealed class OwnerCacheIsolationTests(TodoSystem system)
 {
-    private TodoApiInstance _second = null!;
-
-    public Task InitializeAsync()
-    {
-        _second = system.StartAnotherApi();
-        return Task.CompletedTask;
-    }
-
-    public async Task DisposeAsync() => await _second.DisposeAsync();
-
     private (HttpClient First, HttpClient Second) ClientsOf(string subject, params string[] scopes) =>
-        (system.Api.ClientFor(subject, scopes), _second.ClientFor(subject, scopes));
+        (system.Api.ClientFor(subject, scopes), system.Second.ClientFor(subject, scopes));
 
     [Fact]
     public async Task A_cached_item_is_never_served_to_another_user_not_even_as_a_304()

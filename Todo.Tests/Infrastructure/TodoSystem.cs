@@ -4,11 +4,21 @@ namespace Todo.Tests.Infrastructure;
 
 /// <summary>
 /// The servers every API test shares: PostgreSQL with the <c>todos</c> database and Redis, from the AppHost model,
-/// and one API instance on them. Tests make their own data (their own owner email) and never rely on another's rows.
+/// and two API instances on them. Tests make their own data (their own owner email) and never rely on another's rows.
 /// </summary>
+/// <remarks>
+/// The instances started here wait on PostgreSQL for <see cref="DatabaseWait"/>: longer than any lock a test holds to
+/// force an overlap, so a held lock never turns its waiters into 503s whose timeouts open the database circuit for the
+/// tests after. The API's own 2 s bound is the subject of the fault tests, which start instances of their own.
+/// </remarks>
 public sealed class TodoSystem : IAsyncLifetime
 {
+    public static readonly TimeSpan DatabaseWait = TimeSpan.FromSeconds(30);
+
     private TodoServers? _servers;
+    private readonly Lazy<TodoApiInstance> _second;
+
+    public TodoSystem() => _second = new(() => StartAnotherApi());
 
     public TodoServers Servers => _servers ?? throw new InvalidOperationException("Not started.");
 
@@ -20,11 +30,34 @@ public sealed class TodoSystem : IAsyncLifetime
 
     public HttpClient Client => Api.Client;
 
-    public TodoApiInstance StartAnotherApi(IReadOnlyDictionary<string, string?>? settings = null, Action<IWebHostBuilder>? configure = null) =>
-        TodoApiInstance.Start(TodosConnectionString, CacheConnectionString, settings, configure);
+    /// <summary>A second instance on the same servers, started when a test first asks, for tests of what instances share.</summary>
+    public TodoApiInstance Second => _second.Value;
 
-    /// <summary>The built API as a process of its own on these servers, with <paramref name="settings"/> besides.</summary>
-    public Task<ApiProcess> StartApiProcessAsync(IReadOnlyDictionary<string, string>? settings = null) => Servers.StartApiProcessAsync(settings);
+    public TodoApiInstance StartAnotherApi(IReadOnlyDictionary<string, string?>? settings = null, Action<IWebHostBuilder>? configure = null)
+    {
+        var all = PatientSettings(settings ?? new Dictionary<string, string?>());
+        return TodoApiInstance.Start(all["ConnectionStrings:todos"]!, CacheConnectionString, all, configure);
+    }
+
+    /// <summary>The built API as a process of its own on these servers, waiting as the collection's instances do, with <paramref name="settings"/> besides.</summary>
+    public Task<ApiProcess> StartApiProcessAsync(IReadOnlyDictionary<string, string>? settings = null) =>
+        Servers.StartApiProcessAsync(PatientSettings((settings ?? new Dictionary<string, string>()).ToDictionary(setting => setting.Key, string? (setting) => setting.Value))
+            .ToDictionary(setting => setting.Key, setting => setting.Value!));
+
+    /// <summary><paramref name="settings"/>, after a <c>todos</c> connection string and a request bound that wait <see cref="DatabaseWait"/>.</summary>
+    private Dictionary<string, string?> PatientSettings(IReadOnlyDictionary<string, string?> settings)
+    {
+        var all = new Dictionary<string, string?>
+        {
+            ["ConnectionStrings:todos"] = $"{TodosConnectionString};Command Timeout={(int)DatabaseWait.TotalSeconds}",
+            ["Database:RequestTimeout"] = DatabaseWait.ToString(),
+        };
+        foreach (var (key, value) in settings)
+        {
+            all[key] = value;
+        }
+        return all;
+    }
 
     public async Task InitializeAsync()
     {
@@ -36,6 +69,10 @@ public sealed class TodoSystem : IAsyncLifetime
 
     public async Task DisposeAsync()
     {
+        if (_second.IsValueCreated)
+        {
+            await _second.Value.DisposeAsync();
+        }
         await Api.DisposeAsync();
         await Servers.DisposeAsync();
     }

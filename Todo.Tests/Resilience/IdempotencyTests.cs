@@ -1,23 +1,15 @@
 using System.Net;
 using System.Net.Http.Json;
+using Microsoft.Extensions.DependencyInjection;
+using Todo.Api.Data;
 using Todo.Tests.Infrastructure;
 
 namespace Todo.Tests.Resilience;
 
 [Collection(TodoSystemCollection.Name)]
 [Trait("Category", "Resilience")]
-public sealed class IdempotencyTests(TodoSystem system) : IAsyncLifetime
+public sealed class IdempotencyTests(TodoSystem system)
 {
-    private TodoApiInstance _other = null!;
-
-    public Task InitializeAsync()
-    {
-        _other = system.StartAnotherApi();
-        return Task.CompletedTask;
-    }
-
-    public async Task DisposeAsync() => await _other.DisposeAsync();
-
     [Fact]
     public async Task A_retry_with_the_same_key_returns_the_first_todo_and_creates_nothing()
     {
@@ -25,7 +17,7 @@ public sealed class IdempotencyTests(TodoSystem system) : IAsyncLifetime
         var key = Guid.NewGuid().ToString();
 
         using var first = await PostAsync(system.Client, body, key);
-        using var retry = await PostAsync(_other.Client, body, key);
+        using var retry = await PostAsync(system.Second.Client, body, key);
 
         Assert.Equal(HttpStatusCode.Created, first.StatusCode);
         Assert.Equal(HttpStatusCode.Created, retry.StatusCode);
@@ -43,7 +35,7 @@ public sealed class IdempotencyTests(TodoSystem system) : IAsyncLifetime
             var body = TodoTestData.ValidBody();
             var key = $"race-{Guid.NewGuid():N}";
 
-            var responses = await Task.WhenAll(Enumerable.Range(0, 6).Select(i => PostAsync(i % 2 == 0 ? system.Client : _other.Client, body, key)));
+            var responses = await Task.WhenAll(Enumerable.Range(0, 6).Select(i => PostAsync(i % 2 == 0 ? system.Client : system.Second.Client, body, key)));
 
             Assert.All(responses, response => Assert.Equal(HttpStatusCode.Created, response.StatusCode));
             Assert.Single(responses.Select(response => response.Headers.Location).Distinct());
@@ -65,11 +57,11 @@ public sealed class IdempotencyTests(TodoSystem system) : IAsyncLifetime
         Task<HttpResponseMessage[]> creating;
         await using (var inserts = await HeldLock.TakeAsync(system.TodosConnectionString, "LOCK TABLE todos IN SHARE MODE"))
         {
-            creating = Task.WhenAll(Enumerable.Range(0, 4).Select(i => PostAsync(i % 2 == 0 ? system.Client : _other.Client, body, key)));
-            // Each instance writes its creates in batches, so two of them may share one waiting statement: once both
-            // instances wait, the creates behind them have had their lookups too.
+            creating = Task.WhenAll(Enumerable.Range(0, 4).Select(i => PostAsync(i % 2 == 0 ? system.Client : system.Second.Client, body, key)));
+            // Past their lookups, every create waits for its commit behind the lock, two on each instance.
             await inserts.WaitForWaitersAsync(2);
-            await Task.Delay(TimeSpan.FromMilliseconds(100));
+            Assert.True(await Poll.UntilAsync(() => Waiting(system.Api) == 2 && Waiting(system.Second) == 2, TimeSpan.FromSeconds(10)),
+                $"{Waiting(system.Api)} and {Waiting(system.Second)} creates waiting");
         }
         var responses = await creating;
 
@@ -85,7 +77,7 @@ public sealed class IdempotencyTests(TodoSystem system) : IAsyncLifetime
         var key = Guid.NewGuid().ToString();
         (await PostAsync(system.Client, TodoTestData.ValidBody(title: "First"), key)).Dispose();
 
-        using var reuse = await PostAsync(_other.Client, TodoTestData.ValidBody(title: "Second"), key);
+        using var reuse = await PostAsync(system.Second.Client, TodoTestData.ValidBody(title: "Second"), key);
 
         await reuse.AssertProblemAsync(HttpStatusCode.UnprocessableEntity);
         Assert.Equal(1, await CountAsync(key));
@@ -123,4 +115,6 @@ public sealed class IdempotencyTests(TodoSystem system) : IAsyncLifetime
 
     private Task<long> CountAsync(string key) =>
         Sql.ScalarAsync<long>(system.TodosConnectionString, "SELECT count(*) FROM todos WHERE idempotency_key = $1", key);
+
+    private static int Waiting(TodoApiInstance api) => api.Services.GetRequiredService<TodoGroupCommit>().Waiting;
 }

@@ -71,8 +71,7 @@ public sealed class WriteDurabilityTests(TodoSystem system, ITestOutputHelper ou
         await using (var inserts = await HeldLock.TakeAsync(system.TodosConnectionString, "LOCK TABLE todos IN SHARE MODE"))
         {
             await inserts.WaitForWaitersAsync(4, TimeSpan.FromSeconds(5));
-            victim.Kill();
-            await Task.Delay(TimeSpan.FromMilliseconds(100));
+            await victim.KillAsync();
         }
         await Task.WhenAll(writers);
 
@@ -93,8 +92,9 @@ public sealed class WriteDurabilityTests(TodoSystem system, ITestOutputHelper ou
     {
         await using var api = await system.StartApiProcessAsync();
         var owner = TodoTestData.NewOwner();
-        var acknowledged = new ConcurrentBag<Guid>();
+        var acknowledged = new ConcurrentDictionary<string, Guid>();
         var answers = new ConcurrentDictionary<int, int>();
+        var dropped = 0;
         var writers = Enumerable.Range(0, 40).Select(writer => Task.Run(async () =>
         {
             for (var n = 0; ; n++)
@@ -105,17 +105,25 @@ public sealed class WriteDurabilityTests(TodoSystem system, ITestOutputHelper ou
                     {
                         Content = JsonContent.Create(TodoTestData.ValidBody(owner, $"Writer {writer} todo {n}")),
                     };
-                    request.Headers.Add("Idempotency-Key", $"{owner}-{writer}-{n}");
+                    var key = $"{owner}-{writer}-{n}";
+                    request.Headers.Add("Idempotency-Key", key);
                     using var response = await api.Client.SendAsync(request);
                     answers.AddOrUpdate((int)response.StatusCode, 1, (_, count) => count + 1);
                     if (response.StatusCode == HttpStatusCode.Created)
                     {
-                        acknowledged.Add((await response.Content.ReadFromJsonAsync<TodoDto>())!.TodoId);
+                        acknowledged[key] = (await response.Content.ReadFromJsonAsync<TodoDto>())!.TodoId;
                     }
+                }
+                catch (HttpRequestException exception) when (exception.InnerException is System.Net.Sockets.SocketException
+                    { SocketErrorCode: System.Net.Sockets.SocketError.ConnectionRefused })
+                {
+                    return; // the instance no longer takes connections
                 }
                 catch (HttpRequestException)
                 {
-                    return; // the instance no longer takes connections
+                    // A connection closed under a request: one the server never read, or one it dropped, which the
+                    // comparison of stored and acknowledged rows finds if it had written it.
+                    Interlocked.Increment(ref dropped);
                 }
             }
         })).ToList();
@@ -125,11 +133,13 @@ public sealed class WriteDurabilityTests(TodoSystem system, ITestOutputHelper ou
         await Task.WhenAll(writers).WaitAsync(TimeSpan.FromSeconds(30));
 
         var stored = await StoredAsync(owner);
-        output.WriteLine($"exit code {exitCode}; answers: {string.Join(", ", answers.Select(pair => $"{pair.Key} × {pair.Value}"))}; {stored.Count} stored.");
+        output.WriteLine($"exit code {exitCode}; answers: {string.Join(", ", answers.Select(pair => $"{pair.Key} × {pair.Value}"))}; " +
+            $"{dropped} connections closed under a request; {stored.Count} stored.");
         Assert.Equal(0, exitCode);
         Assert.Equal([201], answers.Keys);
         Assert.True(acknowledged.Count > 100, $"only {acknowledged.Count} creates were acknowledged");
-        Assert.All(acknowledged, id => Assert.Contains(id, stored.Values));
+        // Every row stored was answered 201, and every 201 is a row: nothing taken was left unanswered.
+        Assert.Equal(acknowledged.OrderBy(pair => pair.Key), stored.OrderBy(pair => pair.Key));
     }
 
     private async Task<Dictionary<string, Guid>> StoredAsync(string owner)
