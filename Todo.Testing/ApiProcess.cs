@@ -43,6 +43,9 @@ public sealed class ApiProcess : IAsyncDisposable
     /// <summary>The most memory the process has held (VmHWM), in MiB.</summary>
     public double PeakRssMiB => StatusMiB("VmHWM:");
 
+    /// <summary>Makes <see cref="PeakRssMiB"/> count from now: the kernel's high-water mark is set back to the current RSS.</summary>
+    public void ResetPeakRss() => File.WriteAllText($"/proc/{_process.Id}/clear_refs", "5");
+
     /// <summary>The memory the process holds now (VmRSS), in MiB.</summary>
     public double RssMiB => StatusMiB("VmRSS:");
 

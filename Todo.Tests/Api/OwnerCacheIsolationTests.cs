@@ -43,6 +43,32 @@ public sealed class OwnerCacheIsolationTests(TodoSystem system)
         Assert.Equal(HttpStatusCode.NotFound, (await bob1.GetAsync(path)).StatusCode);
     }
 
+    /// <summary>
+    /// A subject is whatever string the issuer puts in <c>sub</c>, braces and percent signs included. One with braces
+    /// must not break its list pages' cache key, and one spelt like another's escaped form must not share its entries.
+    /// </summary>
+    [Fact]
+    public async Task Subjects_with_braces_and_their_escaped_spelling_each_read_only_their_own_cached_pages()
+    {
+        var id = Guid.NewGuid().ToString("N")[..12];
+        var (braces1, braces2) = ClientsOf($"x{{{id}}}");
+        var (spelt1, spelt2) = ClientsOf($"x%7B{id}%7D");
+        const string query = "/todos?limit=10";
+        var withBraces = await braces1.CreateTodoAsync();
+        var spelt = await spelt1.CreateTodoAsync();
+
+        foreach (var (mine, other, todo) in new[] { (braces1, braces2, withBraces), (spelt1, spelt2, spelt) })
+        {
+            Assert.Equal([todo.TodoId], (await mine.GetFromJsonAsync<List<TodoDto>>(query))!.Select(listed => listed.TodoId));
+        }
+        foreach (var (mine, other, todo) in new[] { (braces1, braces2, withBraces), (spelt1, spelt2, spelt) })
+        {
+            using var cached = await other.GetAsync(query);
+            Assert.True(cached.Headers.Contains("Age"), $"{todo.Owner}'s page was not cached");
+            Assert.Equal([todo.TodoId], (await cached.Content.ReadFromJsonAsync<List<TodoDto>>())!.Select(listed => listed.TodoId));
+        }
+    }
+
     [Fact]
     public async Task Users_listing_the_same_query_on_two_instances_while_both_write_only_ever_see_their_own_todos()
     {
