@@ -1,15 +1,17 @@
 using System.Net;
 using System.Net.Http.Headers;
 using System.Net.Http.Json;
+using Aspire.Hosting.ApplicationModel;
 using Aspire.Hosting.Testing;
+using Microsoft.Extensions.DependencyInjection;
 using Todo.AppHost.LocalServices;
 using Todo.Tests.Infrastructure;
 
 namespace Todo.Tests.AppHost;
 
 /// <summary>
-/// README's local tokens in README's order, on a machine whose user never had user secrets: the AppHost starts
-/// (<c>./run.sh</c>), then <c>dotnet user-jwts create</c> makes a token, then the token is used. The tool keeps its
+/// README's quick start in README's order, on a machine whose user never had user secrets: the whole model starts
+/// through the AppHost (<c>./run.sh</c>), then <c>dotnet user-jwts create</c> makes a token, then the token is used. The tool keeps its
 /// signing key in the project's user secrets (Authentication:Schemes:Bearer:SigningKeys) and the JWT bearer handler
 /// reads its keys from there ("Generate tokens with dotnet user-jwts",
 /// https://learn.microsoft.com/aspnet/core/security/authentication/jwt-authn). User secrets live under
@@ -22,7 +24,7 @@ public sealed class LocalTokenTests
     private static readonly string s_project = Path.Combine(Repository.Root, "Todo.Api", "Todo.Api.csproj");
 
     [Fact]
-    public async Task The_first_token_made_after_the_app_host_started_is_accepted_without_a_restart()
+    public async Task The_model_starts_healthy_and_the_first_token_made_after_it_is_accepted_without_a_restart()
     {
         var userSecrets = Directory.CreateTempSubdirectory("todo-user-secrets-");
         var developmentSettings = Path.Combine(Repository.Root, "Todo.Api", "appsettings.Development.json");
@@ -30,7 +32,10 @@ public sealed class LocalTokenTests
         var location = new Dictionary<string, string> { ["APPDATA"] = userSecrets.FullName };
         try
         {
+            // Every resource of the model, each healthy before this returns.
             await using var system = await TodoServers.StartWithApiEnvironmentAsync(location);
+            var model = system.App.Services.GetRequiredService<DistributedApplicationModel>();
+            Assert.Subset(model.Resources.Select(resource => resource.Name).ToHashSet(), new HashSet<string> { "postgres", "todos", "cache", "todo-api" });
             using var anonymous = system.App.CreateHttpClient("todo-api");
 
             var token = await UserJwtsAsync(userSecrets, "create", "--name", "ada", "--claim", "email=ada@example.com", "--output", "token");
@@ -43,6 +48,9 @@ public sealed class LocalTokenTests
                 $"{created.StatusCode} {created.Headers.WwwAuthenticate} {await created.Content.ReadAsStringAsync()}");
             var todo = (await created.Content.ReadFromJsonAsync<TodoDto>())!;
             Assert.Equal(("ada", "ada@example.com"), (todo.Owner, todo.UserEmail));
+            using var read = await SendAsync(anonymous, token, HttpMethod.Get, $"/todos/{todo.TodoId}");
+            Assert.Equal(todo, await read.Content.ReadFromJsonAsync<TodoDto>());
+            Assert.Equal(HttpStatusCode.OK, (await anonymous.GetAsync("/health")).StatusCode);
             using var listed = await SendAsync(anonymous, admin, HttpMethod.Get, "/todos?owner=ada&limit=1000");
             Assert.Contains((await listed.Content.ReadFromJsonAsync<List<TodoDto>>())!, item => item.TodoId == todo.TodoId);
             Assert.Equal(HttpStatusCode.Unauthorized, (await anonymous.GetAsync("/todos")).StatusCode);

@@ -1,5 +1,6 @@
 using Todo.AppHost.LocalServices;
 using Todo.Aws;
+using Todo.Aws.Manifest;
 using Todo.Tests.Infrastructure;
 
 namespace Todo.Tests.Aws;
@@ -11,11 +12,7 @@ public sealed class CdkCliTests
 {
     private static readonly string s_app = Path.Combine(Repository.Root, "Todo.Aws", "bin", Repository.BuildConfiguration, Repository.TargetFramework, "Todo.Aws.dll");
 
-    /// <summary>
-    /// A refusal is one line saying why, and exit code 1, never a stack trace: the app run as the CDK CLI runs it, its
-    /// context in <c>CDK_CONTEXT_JSON</c> and its output directory in <c>CDK_OUTDIR</c> (the CDK's cloud assembly
-    /// protocol), with cdk.json's context and the switches given.
-    /// </summary>
+    /// <summary>Each kind of refusal is a <see cref="DeploymentRefusedException"/> whose message is one line naming what to change.</summary>
     [Theory]
     [InlineData("certificateArn", "", "allowPlainHttp=true")]
     [InlineData("certificateArn", "arn:aws:acm:us-east-1:123456789012:certificate/00000000-0000-0000-0000-000000000000", "domainName")]
@@ -25,13 +22,31 @@ public sealed class CdkCliTests
     [InlineData("manifest", "Todo.Aws/Program.cs", "is not an Aspire manifest")]
     [InlineData("manifest", "no-such-manifest.json", "is not an Aspire manifest")]
     [InlineData("signInCallbackUrls", "http://example.com/callback", "signInCallbackUrls")]
+    public void A_refusal_is_one_line_naming_what_to_change(string key, string value, string reason)
+    {
+        var context = ContextWith(key, value);
+        var refused = Assert.Throws<DeploymentRefusedException>(() =>
+        {
+            var options = TodoAwsOptions.FromContext(new Amazon.CDK.App(new Amazon.CDK.AppProps { Context = context }).Node);
+            var manifest = AspireManifest.Load(Path.Combine(Repository.Root, options.ManifestPath));
+            AwsSynthesis.Of(manifest, context);
+        });
+
+        Assert.DoesNotContain('\n', refused.Message);
+        Assert.Contains(reason, refused.Message);
+    }
+
+    /// <summary>
+    /// The app says a refusal in one line and exits 1, never with a stack trace: run as the CDK CLI runs it, its context
+    /// in <c>CDK_CONTEXT_JSON</c> and its output directory in <c>CDK_OUTDIR</c> (the CDK's cloud assembly protocol), with
+    /// cdk.json's context and the switch given; a refused switch and an unreadable manifest.
+    /// </summary>
+    [Theory]
+    [InlineData("certificateArn", "arn:aws:acm:us-east-1:123456789012:certificate/00000000-0000-0000-0000-000000000000", "domainName")]
+    [InlineData("manifest", "no-such-manifest.json", "is not an Aspire manifest")]
     public async Task A_refused_synthesis_says_why_in_one_line_and_exits_1(string key, string value, string reason)
     {
-        var context = TodoAwsOptions.CdkJsonContext(Path.Combine(Repository.Root, "cdk.json"));
-        if (value.Length > 0)
-        {
-            context[key] = value;
-        }
+        var context = ContextWith(key, value);
         var output = Directory.CreateTempSubdirectory("todo-cdk-out-");
         try
         {
@@ -54,6 +69,22 @@ public sealed class CdkCliTests
         {
             output.Delete(recursive: true);
         }
+    }
+
+    /// <summary>cdk.json's context with <paramref name="key"/> set to <paramref name="value"/>, or left out when it is empty.</summary>
+    private static Dictionary<string, object> ContextWith(string key, string value)
+    {
+        var context = TodoAwsOptions.CdkJsonContext(Path.Combine(Repository.Root, "cdk.json"))
+            .Where(entry => entry.Value is not null).ToDictionary(entry => entry.Key, entry => entry.Value!);
+        if (value.Length > 0)
+        {
+            context[key] = value;
+        }
+        else
+        {
+            context.Remove(key);
+        }
+        return context;
     }
 
     [Fact]

@@ -16,9 +16,6 @@ public sealed class TodoSystem : IAsyncLifetime
     public static readonly TimeSpan DatabaseWait = TimeSpan.FromSeconds(30);
 
     private TodoServers? _servers;
-    private readonly Lazy<TodoApiInstance> _second;
-
-    public TodoSystem() => _second = new(() => StartAnotherApi());
 
     public TodoServers Servers => _servers ?? throw new InvalidOperationException("Not started.");
 
@@ -30,8 +27,8 @@ public sealed class TodoSystem : IAsyncLifetime
 
     public HttpClient Client => Api.Client;
 
-    /// <summary>A second instance on the same servers, started when a test first asks, for tests of what instances share.</summary>
-    public TodoApiInstance Second => _second.Value;
+    /// <summary>A second instance on the same servers, for tests of what instances share.</summary>
+    public TodoApiInstance Second { get; private set; } = null!;
 
     public TodoApiInstance StartAnotherApi(IReadOnlyDictionary<string, string?>? settings = null, Action<IWebHostBuilder>? configure = null)
     {
@@ -64,15 +61,14 @@ public sealed class TodoSystem : IAsyncLifetime
         _servers = await TodoServers.StartAsync("postgres", "todos", "cache");
         TodosConnectionString = await _servers.ConnectionStringAsync("todos");
         CacheConnectionString = await _servers.ConnectionStringAsync("cache");
+        // Both before any test: an instance that started while a test held a lock would wait behind it, warming up.
         Api = StartAnotherApi();
+        Second = StartAnotherApi();
     }
 
     public async Task DisposeAsync()
     {
-        if (_second.IsValueCreated)
-        {
-            await _second.Value.DisposeAsync();
-        }
+        await Second.DisposeAsync();
         await Api.DisposeAsync();
         await Servers.DisposeAsync();
     }

@@ -15,9 +15,9 @@ namespace Todo.Tests.Resilience;
 /// <c>Database:RequestTimeout</c> for whatever needs PostgreSQL, at once while its circuit is open, and
 /// <c>OutputCache:OperationTimeout</c> for Redis.
 /// </summary>
-[Collection(HangCollection.Name)]
+[Collection(FaultCollection.Name)]
 [Trait("Category", "Resilience")]
-public sealed class HangTests(HangTests.HangServers servers, ITestOutputHelper output) : IClassFixture<HangTests.HangServers>, IDisposable
+public sealed class HangTests(FaultServers faults, ITestOutputHelper output) : IAsyncLifetime
 {
     private const int Readers = 8;
     private static readonly TimeSpan s_before = TimeSpan.FromSeconds(3);
@@ -41,7 +41,29 @@ public sealed class HangTests(HangTests.HangServers servers, ITestOutputHelper o
 
     private static readonly string[] s_databaseKinds = ["create", "uncached read", "list", "patch"];
 
-    private readonly int _outputBefore = servers.Api.Output.Count;
+    private ApiProcess _api = null!;
+    private HttpClient _client = null!;
+    private int _outputBefore;
+
+    public async Task InitializeAsync()
+    {
+        await faults.EnsureRunningAsync();
+        _api = await faults.SharedApiAsync();
+        _client = TestTokens.Shared.Client(_api.BaseAddress, TestTokens.DefaultUser);
+        _outputBefore = _api.Output.Count;
+    }
+
+    /// <summary>The API's own account of the test, for when an assertion fails: each line once, when first said and how often.</summary>
+    public Task DisposeAsync()
+    {
+        const int time = 13;
+        foreach (var said in _api.Output.Skip(_outputBefore).Where(line => line.Length > time).GroupBy(line => line[time..]).Take(40))
+        {
+            output.WriteLine($"API {said.First()[..time]}×{said.Count()}: {said.Key[..Math.Min(said.Key.Length, 300)]}");
+        }
+        _client.Dispose();
+        return Task.CompletedTask;
+    }
 
     [Theory]
     [InlineData(4)]
@@ -125,7 +147,7 @@ public sealed class HangTests(HangTests.HangServers servers, ITestOutputHelper o
             {
                 while (!stop.IsCancellationRequested)
                 {
-                    var connection = new Npgsql.NpgsqlConnection($"{servers.TodosConnectionString};Pooling=false;Timeout=1");
+                    var connection = new Npgsql.NpgsqlConnection($"{faults.TodosConnectionString};Pooling=false;Timeout=1");
                     open.Enqueue(connection);
                     await connection.OpenAsync(stop.Token);
                     if (open.Count > 8)
@@ -147,22 +169,22 @@ public sealed class HangTests(HangTests.HangServers servers, ITestOutputHelper o
         })).ToList();
         await Task.Delay(500);
 
-        await servers.Servers.FreezeAsync("postgres");
+        await faults.Servers.FreezeAsync("postgres");
         IReadOnlyDictionary<int, char> frozen;
         try
         {
-            frozen = ServerFreezer.States(servers.Servers, "postgres");
+            frozen = ServerFreezer.States(faults.Servers, "postgres");
         }
         finally
         {
-            await servers.Servers.ThawAsync("postgres");
+            await faults.Servers.ThawAsync("postgres");
             await stop.CancelAsync();
             await Task.WhenAll(connecting).WaitAsync(TimeSpan.FromSeconds(30));
         }
 
         Assert.True(frozen.Count > 1, "the server had no process besides the postmaster");
         Assert.All(frozen, process => Assert.True(process.Value is 'T' or 'Z', $"process {process.Key} was in state {process.Value}"));
-        Assert.DoesNotContain(ServerFreezer.States(servers.Servers, "postgres").Values, state => state == 'T');
+        Assert.DoesNotContain(ServerFreezer.States(faults.Servers, "postgres").Values, state => state == 'T');
     }
 
     /// <summary>A thawed server is used again within 2 s, and no request that began after that failed.</summary>
@@ -177,7 +199,7 @@ public sealed class HangTests(HangTests.HangServers servers, ITestOutputHelper o
 
     private async Task<HangRun> RunThroughHangAsync(string server, int writers)
     {
-        var client = servers.Client;
+        var client = _client;
         var cached = await client.CreateTodoAsync();
         var path = $"/todos/{cached.TodoId}";
         (await client.GetAsync(path)).Dispose();
@@ -236,14 +258,14 @@ public sealed class HangTests(HangTests.HangServers servers, ITestOutputHelper o
 
         await Task.Delay(s_before);
         var frozenAt = clock.Elapsed;
-        await servers.Servers.FreezeAsync(server);
+        await faults.Servers.FreezeAsync(server);
         try
         {
             await Task.Delay(s_hang);
         }
         finally
         {
-            await servers.Servers.ThawAsync(server);
+            await faults.Servers.ThawAsync(server);
         }
         var thawedAt = clock.Elapsed;
         output.WriteLine($"{server} frozen at {DateTime.Now - (clock.Elapsed - frozenAt):HH:mm:ss.fff}, thawed at {DateTime.Now:HH:mm:ss.fff}");
@@ -255,50 +277,6 @@ public sealed class HangTests(HangTests.HangServers servers, ITestOutputHelper o
 
     private static bool IsProperRefusal(HttpResponseMessage response) =>
         response.Headers.RetryAfter is not null && response.Content.Headers.ContentType?.MediaType == "application/problem+json";
-
-    /// <summary>The API's own account of the test, for when an assertion fails: each line once, when first said and how often.</summary>
-    public void Dispose()
-    {
-        const int time = 13;
-        foreach (var said in servers.Api.Output.Skip(_outputBefore).Where(line => line.Length > time).GroupBy(line => line[time..]).Take(40))
-        {
-            output.WriteLine($"API {said.First()[..time]}×{said.Count()}: {said.Key[..Math.Min(said.Key.Length, 300)]}");
-        }
-    }
-
-    /// <summary>PostgreSQL, Redis and the API as a process of its own, shared by the class's tests, each of which leaves them thawed.</summary>
-    public sealed class HangServers : IAsyncLifetime
-    {
-        public TodoServers Servers { get; private set; } = null!;
-
-        public ApiProcess Api { get; private set; } = null!;
-
-        public HttpClient Client { get; private set; } = null!;
-
-        public string TodosConnectionString { get; private set; } = "";
-
-        public async Task InitializeAsync()
-        {
-            // Local processes whatever container runtime the machine has: the freeze stops them with signals, checked one by one.
-            Servers = await TodoServers.StartProcessesAsync("postgres", "todos", "cache");
-            TodosConnectionString = await Servers.ConnectionStringAsync("todos");
-            Api = await Servers.StartApiProcessAsync(new Dictionary<string, string>
-            {
-                // One line per event, with the time, to lay beside the freeze and the thaw.
-                ["Logging:Console:FormatterName"] = "simple",
-                ["Logging:Console:FormatterOptions:TimestampFormat"] = "HH:mm:ss.fff ",
-                ["Logging:Console:FormatterOptions:SingleLine"] = "true",
-            });
-            Client = TestTokens.Shared.Client(Api.BaseAddress, TestTokens.DefaultUser);
-        }
-
-        public async Task DisposeAsync()
-        {
-            Client.Dispose();
-            await Api.DisposeAsync();
-            await Servers.DisposeAsync();
-        }
-    }
 
     private sealed record HangRun(IReadOnlyList<Sample> Samples, IReadOnlyList<(TimeSpan At, string Status)> Health, TimeSpan FrozenAt, TimeSpan ThawedAt)
     {
@@ -347,11 +325,4 @@ public sealed class HangTests(HangTests.HangServers servers, ITestOutputHelper o
                 $"slowest {Alive.Max(probe => probe.Latency.TotalMilliseconds):N0} ms");
         }
     }
-}
-
-/// <summary>The hang tests run alone: their bounds are about the API's own waits, not a neighbour's load.</summary>
-[CollectionDefinition(Name, DisableParallelization = true)]
-public sealed class HangCollection
-{
-    public const string Name = "Hangs";
 }

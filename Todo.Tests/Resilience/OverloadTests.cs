@@ -10,9 +10,9 @@ namespace Todo.Tests.Resilience;
 /// keep answering as fast as under normal load (the workshop's tasks were killed because they did not), and afterwards
 /// all is well.
 /// </summary>
-[Collection(TodoSystemCollection.Name)]
+[Collection(FaultCollection.Name)]
 [Trait("Category", "Resilience")]
-public sealed class OverloadTests(TodoSystem system, ITestOutputHelper output)
+public sealed class OverloadTests(FaultServers faults, ITestOutputHelper output)
 {
     private const int ConcurrencyLimit = 4;
     private const int QueueLimit = 4;
@@ -20,7 +20,7 @@ public sealed class OverloadTests(TodoSystem system, ITestOutputHelper output)
     [Fact]
     public async Task At_four_times_capacity_excess_is_refused_quickly_and_health_answers_as_fast_as_under_normal_load()
     {
-        await using var api = await system.StartApiProcessAsync(new Dictionary<string, string>
+        await using var api = await faults.Servers.StartApiProcessAsync(new Dictionary<string, string>
         {
             ["OutputCache:Enabled"] = "false",
             ["Overload:ConcurrencyLimit"] = $"{ConcurrencyLimit}",

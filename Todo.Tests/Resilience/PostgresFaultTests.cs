@@ -8,27 +8,24 @@ using Xunit.Abstractions;
 namespace Todo.Tests.Resilience;
 
 /// <summary>PostgreSQL stops and comes back: the API fails fast and honestly meanwhile, and recovers by itself.</summary>
+[Collection(FaultCollection.Name)]
 [Trait("Category", "Resilience")]
-public sealed class PostgresFaultTests(ITestOutputHelper output) : IAsyncLifetime
+public sealed class PostgresFaultTests(FaultServers faults, ITestOutputHelper output) : IAsyncLifetime
 {
     private static readonly TimeSpan s_failFast = TimeSpan.FromSeconds(2);
 
-    private TodoServers _servers = null!;
+    private readonly TodoServers _servers = faults.Servers;
     private ApiProcess _api = null!;
 
     // The API runs as a process of its own: the AppHost that stops and restarts PostgreSQL runs in this test process,
     // and its orchestration work must not stall the API's thread pool and make the measurement about itself.
     public async Task InitializeAsync()
     {
-        _servers = await TodoServers.StartAsync("postgres", "todos", "cache");
+        await faults.EnsureRunningAsync();
         _api = await _servers.StartApiProcessAsync();
     }
 
-    public async Task DisposeAsync()
-    {
-        await _api.DisposeAsync();
-        await _servers.DisposeAsync();
-    }
+    public async Task DisposeAsync() => await _api.DisposeAsync();
 
     [Fact]
     public async Task While_postgres_is_down_requests_fail_fast_with_503_cached_reads_work_and_service_resumes_when_it_returns()

@@ -10,20 +10,16 @@ using Xunit.Abstractions;
 namespace Todo.Tests.Resilience;
 
 /// <summary>Redis is an accelerator, never a dependency: it stops in the middle of traffic and comes back.</summary>
-[Collection(TodoSystemCollection.Name)]
+[Collection(FaultCollection.Name)]
 [Trait("Category", "Resilience")]
-public sealed class RedisFaultTests(TodoSystem system, ITestOutputHelper output) : IAsyncLifetime
+public sealed class RedisFaultTests(FaultServers faults, ITestOutputHelper output) : IAsyncLifetime
 {
-    private TodoServers _redis = null!;
-    private string _cache = "";
+    private readonly TodoServers _redis = faults.Servers;
+    private readonly string _cache = faults.CacheConnectionString;
 
-    public async Task InitializeAsync()
-    {
-        _redis = await TodoServers.StartAsync("cache");
-        _cache = await _redis.ConnectionStringAsync("cache");
-    }
+    public Task InitializeAsync() => faults.EnsureRunningAsync();
 
-    public async Task DisposeAsync() => await _redis.DisposeAsync();
+    public Task DisposeAsync() => Task.CompletedTask;
 
     /// <summary>
     /// The same traffic through an instance with the cache and one without it, side by side in the same seconds, each a
@@ -101,8 +97,8 @@ public sealed class RedisFaultTests(TodoSystem system, ITestOutputHelper output)
         {
             await admin.GetDatabase().ExecuteAsync("ACL", "SETUSER", "noscripts", "on", ">noscripts-password-7c1d", "~*", "&*", "+@all", "-@scripting");
         }
-        await using var reader = TodoApiInstance.Start(system.TodosConnectionString, _cache, settings);
-        await using var writer = TodoApiInstance.Start(system.TodosConnectionString,
+        await using var reader = TodoApiInstance.Start(faults.TodosConnectionString, _cache, settings);
+        await using var writer = TodoApiInstance.Start(faults.TodosConnectionString,
             $"{_cache.Split(',')[0]},user=noscripts,password=noscripts-password-7c1d", settings);
         var todo = await reader.Client.CreateTodoAsync(title: "Before");
         (await reader.Client.GetAsync($"/todos/{todo.TodoId}")).Dispose();
@@ -137,8 +133,8 @@ public sealed class RedisFaultTests(TodoSystem system, ITestOutputHelper output)
         var lifetime = TimeSpan.FromSeconds(60);
         await using var admin = await ConnectionMultiplexer.ConnectAsync(_cache);
         await admin.GetDatabase().ExecuteAsync("ACL", "SETUSER", "retrier", "on", ">retrier-password-4e2a", "~*", "&*", "+@all", "-@scripting");
-        await using var reader = TodoApiInstance.Start(system.TodosConnectionString, _cache);
-        await using var writer = TodoApiInstance.Start(system.TodosConnectionString,
+        await using var reader = TodoApiInstance.Start(faults.TodosConnectionString, _cache);
+        await using var writer = TodoApiInstance.Start(faults.TodosConnectionString,
             $"{_cache.Split(',')[0]},user=retrier,password=retrier-password-4e2a");
         var todo = await reader.Client.CreateTodoAsync(title: "Before");
         (await reader.Client.GetAsync($"/todos/{todo.TodoId}")).Dispose();
@@ -163,7 +159,7 @@ public sealed class RedisFaultTests(TodoSystem system, ITestOutputHelper output)
     private async Task<ApiProcess> StartApiAsync(KeyValuePair<string, string>[] settings) =>
         await ApiProcess.StartAsync(ApiProcess.BuiltApi, new Dictionary<string, string>(settings)
         {
-            ["ConnectionStrings:todos"] = system.TodosConnectionString,
+            ["ConnectionStrings:todos"] = faults.TodosConnectionString,
             ["ConnectionStrings:cache"] = _cache,
         });
 

@@ -8,8 +8,9 @@ using Todo.AppHost.LocalServices;
 namespace Todo.Tests.Resilience;
 
 /// <summary>Starting while PostgreSQL is away: the API says once what it waits for, keeps trying for a bounded time, then stops cleanly.</summary>
+[Collection(FaultCollection.Name)]
 [Trait("Category", "Resilience")]
-public sealed class StartupTests(ITestOutputHelper output)
+public sealed class StartupTests(FaultServers faults, ITestOutputHelper output)
 {
     [Fact]
     public async Task Started_while_postgres_refuses_it_names_what_it_waits_for_once_and_exits_non_zero_after_the_startup_timeout()
@@ -43,9 +44,10 @@ public sealed class StartupTests(ITestOutputHelper output)
     [Fact]
     public async Task Started_before_postgres_listens_it_starts_once_postgres_does()
     {
-        await using var servers = await TodoServers.StartAsync("postgres", "todos", "cache");
-        var todos = await servers.ConnectionStringAsync("todos");
-        var cache = await servers.ConnectionStringAsync("cache");
+        await faults.EnsureRunningAsync();
+        var servers = faults.Servers;
+        var todos = faults.TodosConnectionString;
+        var cache = faults.CacheConnectionString;
         await servers.StopAsync("postgres");
 
         var starting = ApiProcess.StartAsync(ApiProcess.BuiltApi, new Dictionary<string, string>
@@ -54,7 +56,8 @@ public sealed class StartupTests(ITestOutputHelper output)
             ["ConnectionStrings:cache"] = cache,
             ["Database:StartupTimeout"] = "00:01:00",
         });
-        await Task.Delay(TimeSpan.FromSeconds(3));
+        // A window in which it must not listen: its first attempt was refused at once, and it waits.
+        await Task.Delay(TimeSpan.FromSeconds(1.5));
         Assert.False(starting.IsCompleted, "the API listened before PostgreSQL was back");
         await servers.StartAgainAsync("postgres");
         await using var api = await starting.WaitAsync(TimeSpan.FromMinutes(1));
