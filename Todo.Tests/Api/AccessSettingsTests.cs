@@ -10,6 +10,7 @@ namespace Todo.Tests.Api;
 
 /// <summary>Secure by default: Production without authentication settings does not start, and the open API is an explicit, logged choice.</summary>
 [Collection(TodoSystemCollection.Name)]
+[Trait("Category", "Slow")]
 public sealed class AccessSettingsTests(TodoSystem system)
 {
     [Fact]

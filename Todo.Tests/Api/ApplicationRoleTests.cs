@@ -14,6 +14,7 @@ namespace Todo.Tests.Api;
 /// does: a <c>_clone</c> role made a member of the first) lets instances on the old and the new credentials serve at once.
 /// </summary>
 [Collection(TodoSystemCollection.Name)]
+[Trait("Category", "Slow")]
 public sealed class ApplicationRoleTests(TodoSystem system)
 {
     [Fact]

@@ -15,6 +15,7 @@ namespace Todo.Tests.Api;
 /// Each test's instance has a key prefix of its own, so what it counts in Redis is its own.
 /// </summary>
 [Collection(TodoSystemCollection.Name)]
+[Trait("Category", "Slow")]
 public sealed class CacheBoundTests(TodoSystem system, ITestOutputHelper output)
 {
     // Commands the clients and the health report send on their own, whatever the test does.

@@ -18,19 +18,26 @@ public sealed class CognitoTokenTests(TodoSystem system) : IAsyncLifetime
     private TestIdentityProvider _pool = null!;
     private TodoApiInstance _api = null!;
 
-    public async Task InitializeAsync()
+    public async Task InitializeAsync() => (_pool, _api) = await system.SharedAsync(nameof(CognitoTokenTests), async () =>
     {
-        _pool = await TestIdentityProvider.StartAsync();
-        _api = system.StartAnotherApi(new Dictionary<string, string?>(_pool.ApiSettings(Client).Select(setting => KeyValuePair.Create(setting.Key, (string?)setting.Value)))
+        var pool = await TestIdentityProvider.StartAsync();
+        var api = system.StartAnotherApi(new Dictionary<string, string?>(pool.ApiSettings(Client).Select(setting => KeyValuePair.Create(setting.Key, (string?)setting.Value)))
         {
             ["Authentication:AdminScope"] = AdminScope,
         });
-    }
+        return new PoolAndApi(pool, api);
+    });
 
-    public async Task DisposeAsync()
+    public Task DisposeAsync() => Task.CompletedTask;
+
+    /// <summary>The issuer and an instance that trusts it, shared by the class's tests.</summary>
+    private sealed record PoolAndApi(TestIdentityProvider Pool, TodoApiInstance Api) : IAsyncDisposable
     {
-        await _api.DisposeAsync();
-        await _pool.DisposeAsync();
+        public async ValueTask DisposeAsync()
+        {
+            await Api.DisposeAsync();
+            await Pool.DisposeAsync();
+        }
     }
 
     [Fact]

@@ -8,6 +8,7 @@ using Todo.Tests.Infrastructure;
 namespace Todo.Tests.Api;
 
 [Collection(TodoSystemCollection.Name)]
+[Trait("Category", "Slow")]
 public sealed class MigrationTests(TodoSystem system)
 {
     /// <summary>

@@ -6,6 +6,7 @@ using Todo.Tests.Infrastructure;
 namespace Todo.Tests.Api;
 
 [Collection(TodoSystemCollection.Name)]
+[Trait("Category", "Slow")]
 public sealed class OpenApiTests(TodoSystem system)
 {
     [Fact]

@@ -14,6 +14,7 @@ namespace Todo.Tests.Api;
 /// and sixteen parallel reads of it took the API from 180 to 673 MB.
 /// </summary>
 [Collection(TodoSystemCollection.Name)]
+[Trait("Category", "Slow")]
 public sealed class PageSizeTests(TodoSystem system, ITestOutputHelper output)
 {
     private const int Todos = 1001;

@@ -13,6 +13,7 @@ namespace Todo.Tests.Api;
 /// logs pipeline) only traces and metrics.
 /// </summary>
 [Collection(TodoSystemCollection.Name)]
+[Trait("Category", "Slow")]
 public sealed class TelemetryExportTests(TodoSystem system)
 {
     [Theory]

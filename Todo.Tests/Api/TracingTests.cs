@@ -10,6 +10,7 @@ namespace Todo.Tests.Api;
 
 /// <summary>What the dashboard's Traces page receives: the requests with their queries, not the health report's probes.</summary>
 [Collection(TodoSystemCollection.Name)]
+[Trait("Category", "Slow")]
 public sealed class TracingTests(TodoSystem system, ITestOutputHelper output)
 {
     [Fact]

@@ -8,6 +8,7 @@ namespace Todo.Tests.AppHost;
 /// started again. (LocalTokenTests starts it as a newcomer's machine does, every resource healthy.)
 /// </summary>
 [Trait("Category", "AppHost")]
+[Trait("Category", "Slow")]
 public sealed class AppHostTests
 {
     [Fact]

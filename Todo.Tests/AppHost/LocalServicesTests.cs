@@ -9,6 +9,7 @@ namespace Todo.Tests.AppHost;
 
 [Trait("Category", "AppHost")]
 [SupportedOSPlatform("linux")]
+[Trait("Category", "Slow")]
 public sealed class LocalServicesTests
 {
     [Theory]

@@ -19,6 +19,7 @@ namespace Todo.Tests.AppHost;
 /// so the API and the tool share a throwaway location here, never the developer's.
 /// </summary>
 [Trait("Category", "AppHost")]
+[Trait("Category", "Slow")]
 public sealed class LocalTokenTests
 {
     private static readonly string s_project = Path.Combine(Repository.Root, "Todo.Api", "Todo.Api.csproj");

@@ -7,6 +7,7 @@ namespace Todo.Tests.Aws;
 
 [Collection(AwsCollection.Name)]
 [Trait("Category", "Aws")]
+[Trait("Category", "Slow")]
 public sealed class CacheTests(DefaultDeployment defaults, SwitchedDeployment switched)
 {
     [Fact]

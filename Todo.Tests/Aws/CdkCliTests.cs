@@ -8,6 +8,7 @@ namespace Todo.Tests.Aws;
 /// <summary>The command users run, end to end: the pinned CDK CLI synthesizing the committed manifest offline.</summary>
 [Collection(AwsCollection.Name)]
 [Trait("Category", "Aws")]
+[Trait("Category", "Slow")]
 public sealed class CdkCliTests
 {
     private static readonly string s_app = Path.Combine(Repository.Root, "Todo.Aws", "bin", Repository.BuildConfiguration, Repository.TargetFramework, "Todo.Aws.dll");

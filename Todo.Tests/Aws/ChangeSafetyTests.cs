@@ -9,6 +9,7 @@ namespace Todo.Tests.Aws;
 /// </summary>
 [Collection(AwsCollection.Name)]
 [Trait("Category", "Aws")]
+[Trait("Category", "Slow")]
 public sealed class ChangeSafetyTests
 {
     /// <summary>What holds data or reaches it: replacing or deleting one loses data or breaks every client.</summary>

@@ -11,6 +11,7 @@ namespace Todo.Tests.Aws;
 /// refuses to build without them, and the project file puts them in the image's working directory.
 /// </summary>
 [Trait("Category", "Aws")]
+[Trait("Category", "Slow")]
 public sealed class DatabaseCertificateTests
 {
     [Fact]

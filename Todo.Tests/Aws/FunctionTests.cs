@@ -10,6 +10,7 @@ namespace Todo.Tests.Aws;
 /// default security group, through Create, Update, Delete and a refusal.
 /// </summary>
 [Trait("Category", "Aws")]
+[Trait("Category", "Slow")]
 public sealed class FunctionTests
 {
     [Theory]

@@ -6,6 +6,7 @@ namespace Todo.Tests.Aws;
 /// <summary>The model's token issuer as a Cognito user pool, and the API configured from it.</summary>
 [Collection(AwsCollection.Name)]
 [Trait("Category", "Aws")]
+[Trait("Category", "Slow")]
 public sealed class IdentityTests(DefaultDeployment defaults)
 {
     private JsonNode Single(string type) => Assert.Single(defaults.Synthesis.Resources("todo-identity", type).Values);

@@ -6,6 +6,7 @@ using Todo.AppHost.LocalServices;
 namespace Todo.Tests.Aws;
 
 [Trait("Category", "Aws")]
+[Trait("Category", "Slow")]
 public sealed class ImageTests : IDisposable
 {
     private readonly DirectoryInfo _repository = Directory.CreateTempSubdirectory("todo-image-tag-");

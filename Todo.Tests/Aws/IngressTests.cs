@@ -9,6 +9,7 @@ namespace Todo.Tests.Aws;
 /// </summary>
 [Collection(AwsCollection.Name)]
 [Trait("Category", "Aws")]
+[Trait("Category", "Slow")]
 public sealed class IngressTests(DefaultDeployment defaults, SwitchedDeployment switched)
 {
     public static TheoryData<string> Deployments => ["defaults", "switched"];

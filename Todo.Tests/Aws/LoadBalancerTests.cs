@@ -9,6 +9,7 @@ namespace Todo.Tests.Aws;
 /// </summary>
 [Collection(AwsCollection.Name)]
 [Trait("Category", "Aws")]
+[Trait("Category", "Slow")]
 public sealed class LoadBalancerTests(DefaultDeployment defaults, SwitchedDeployment switched)
 {
     [Fact]

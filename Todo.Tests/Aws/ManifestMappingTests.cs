@@ -9,6 +9,7 @@ namespace Todo.Tests.Aws;
 
 [Collection(AwsCollection.Name)]
 [Trait("Category", "Aws")]
+[Trait("Category", "Slow")]
 public sealed class ManifestMappingTests
 {
     [Fact]

@@ -5,6 +5,7 @@ namespace Todo.Tests.Aws;
 
 [Collection(AwsCollection.Name)]
 [Trait("Category", "Aws")]
+[Trait("Category", "Slow")]
 public sealed class NetworkTests(DefaultDeployment defaults, SwitchedDeployment switched)
 {
     [Fact]

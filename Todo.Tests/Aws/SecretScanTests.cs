@@ -10,6 +10,7 @@ namespace Todo.Tests.Aws;
 /// </summary>
 [Collection(AwsCollection.Name)]
 [Trait("Category", "Aws")]
+[Trait("Category", "Slow")]
 public sealed partial class SecretScanTests(DefaultDeployment defaults, SwitchedDeployment switched)
 {
     private static readonly string[] s_secretProperties = ["MasterUserPassword", "Password", "Passwords", "AuthToken", "SecretString"];

@@ -14,6 +14,7 @@ namespace Todo.Tests.Aws;
 /// </summary>
 [Collection(AwsCollection.Name)]
 [Trait("Category", "Aws")]
+[Trait("Category", "Slow")]
 public sealed partial class ServiceRuleTests
 {
     /// <summary>https://docs.aws.amazon.com/AmazonElastiCache/latest/dg/Clusters.RBAC.html: a Valkey user group takes only users that authenticate.</summary>

@@ -6,6 +6,7 @@ namespace Todo.Tests.Aws;
 
 [Collection(AwsCollection.Name)]
 [Trait("Category", "Aws")]
+[Trait("Category", "Slow")]
 public sealed class ServiceTests(DefaultDeployment defaults, SwitchedDeployment switched)
 {
     private Template Api => defaults.Synthesis["todo-api"];

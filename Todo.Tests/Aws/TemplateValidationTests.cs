@@ -9,6 +9,7 @@ namespace Todo.Tests.Aws;
 /// </summary>
 [Collection(AwsCollection.Name)]
 [Trait("Category", "Aws")]
+[Trait("Category", "Slow")]
 public sealed class TemplateValidationTests
 {
     /// <summary>Findings that are right for this deployment, each with the reason a reviewer would accept.</summary>

@@ -16,6 +16,7 @@ public sealed class TodoSystem : IAsyncLifetime
     public static readonly TimeSpan DatabaseWait = TimeSpan.FromSeconds(30);
 
     private TodoServers? _servers;
+    private readonly System.Collections.Concurrent.ConcurrentDictionary<string, Lazy<Task<IAsyncDisposable>>> _shared = new();
 
     public TodoServers Servers => _servers ?? throw new InvalidOperationException("Not started.");
 
@@ -26,6 +27,13 @@ public sealed class TodoSystem : IAsyncLifetime
     public TodoApiInstance Api { get; private set; } = null!;
 
     public HttpClient Client => Api.Client;
+
+    /// <summary>
+    /// What the tests of one class share (an issuer and an instance that trusts it, say): made by <paramref name="make"/>
+    /// on first use under <paramref name="name"/>, and disposed with the system.
+    /// </summary>
+    public async Task<T> SharedAsync<T>(string name, Func<Task<T>> make) where T : class, IAsyncDisposable =>
+        (T)await _shared.GetOrAdd(name, _ => new Lazy<Task<IAsyncDisposable>>(async () => await make())).Value;
 
     /// <summary>A second instance on the same servers, for tests of what instances share.</summary>
     public TodoApiInstance Second { get; private set; } = null!;
@@ -68,6 +76,10 @@ public sealed class TodoSystem : IAsyncLifetime
 
     public async Task DisposeAsync()
     {
+        foreach (var shared in _shared.Values)
+        {
+            await (await shared.Value).DisposeAsync();
+        }
         await Second.DisposeAsync();
         await Api.DisposeAsync();
         await Servers.DisposeAsync();

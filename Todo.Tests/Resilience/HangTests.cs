@@ -17,12 +17,13 @@ namespace Todo.Tests.Resilience;
 /// </summary>
 [Collection(FaultCollection.Name)]
 [Trait("Category", "Resilience")]
+[Trait("Category", "Slow")]
 public sealed class HangTests(FaultServers faults, ITestOutputHelper output) : IAsyncLifetime
 {
     private const int Readers = 8;
-    private static readonly TimeSpan s_before = TimeSpan.FromSeconds(3);
-    private static readonly TimeSpan s_hang = TimeSpan.FromSeconds(6);
-    private static readonly TimeSpan s_after = TimeSpan.FromSeconds(4);
+    private static readonly TimeSpan s_before = TimeSpan.FromSeconds(2);
+    private static readonly TimeSpan s_hang = TimeSpan.FromSeconds(5);
+    private static readonly TimeSpan s_after = TimeSpan.FromSeconds(3.5);
 
     /// <summary><c>Database:RequestTimeout</c>: no request waits on PostgreSQL longer before its 503.</summary>
     private static readonly TimeSpan s_databaseBound = TimeSpan.FromSeconds(2);

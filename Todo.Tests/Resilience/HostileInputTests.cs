@@ -11,6 +11,7 @@ namespace Todo.Tests.Resilience;
 /// </summary>
 [Collection(TodoSystemCollection.Name)]
 [Trait("Category", "Resilience")]
+[Trait("Category", "Slow")]
 public sealed class HostileInputTests(TodoSystem system, ITestOutputHelper output)
 {
     private static readonly string[] s_leaks = ["   at ", "Exception", "Npgsql", "StackExchange", "SELECT ", "INSERT ", "SqlState", "System.", "Todo.Api"];

@@ -12,6 +12,7 @@ namespace Todo.Tests.Resilience;
 /// </summary>
 [Collection(FaultCollection.Name)]
 [Trait("Category", "Resilience")]
+[Trait("Category", "Slow")]
 public sealed class OverloadTests(FaultServers faults, ITestOutputHelper output)
 {
     private const int ConcurrencyLimit = 4;

@@ -10,6 +10,7 @@ namespace Todo.Tests.Resilience;
 /// <summary>PostgreSQL stops and comes back: the API fails fast and honestly meanwhile, and recovers by itself.</summary>
 [Collection(FaultCollection.Name)]
 [Trait("Category", "Resilience")]
+[Trait("Category", "Slow")]
 public sealed class PostgresFaultTests(FaultServers faults, ITestOutputHelper output) : IAsyncLifetime
 {
     private static readonly TimeSpan s_failFast = TimeSpan.FromSeconds(2);
@@ -45,7 +46,7 @@ public sealed class PostgresFaultTests(FaultServers faults, ITestOutputHelper ou
                 : await IsProperRefusalAsync(response) ? 503 : -503;
             return (worker % 2 == 0 ? "create" : "cached read", status);
         }, stopTraffic.Token);
-        await Task.Delay(TimeSpan.FromSeconds(2));
+        await Task.Delay(TimeSpan.FromSeconds(1));
 
         await _servers.StopAsync("postgres");
 
@@ -85,7 +86,7 @@ public sealed class PostgresFaultTests(FaultServers faults, ITestOutputHelper ou
         }
         var recovery = back.Elapsed;
 
-        await Task.Delay(TimeSpan.FromSeconds(2));
+        await Task.Delay(TimeSpan.FromSeconds(1));
         await stopTraffic.CancelAsync();
         await traffic;
         var samples = recorder.Samples;

@@ -10,6 +10,7 @@ namespace Todo.Tests.Resilience;
 /// <summary>Starting while PostgreSQL is away: the API says once what it waits for, keeps trying for a bounded time, then stops cleanly.</summary>
 [Collection(FaultCollection.Name)]
 [Trait("Category", "Resilience")]
+[Trait("Category", "Slow")]
 public sealed class StartupTests(FaultServers faults, ITestOutputHelper output)
 {
     [Fact]

@@ -10,6 +10,7 @@ namespace Todo.Tests.Resilience;
 /// <summary>Every create answered 201 is stored, and retried creates are never doubled, even when an instance dies.</summary>
 [Collection(TodoSystemCollection.Name)]
 [Trait("Category", "Resilience")]
+[Trait("Category", "Slow")]
 public sealed class WriteDurabilityTests(TodoSystem system, ITestOutputHelper output)
 {
     [Fact]
@@ -24,7 +25,7 @@ public sealed class WriteDurabilityTests(TodoSystem system, ITestOutputHelper ou
         var answers = new ConcurrentDictionary<string, int>();
         void Count(ApiProcess api, string answer) =>
             answers.AddOrUpdate($"{(api == victim ? "victim" : "survivor")} {answer}", 1, (_, count) => count + 1);
-        using var stop = new CancellationTokenSource(TimeSpan.FromSeconds(10));
+        using var stop = new CancellationTokenSource(TimeSpan.FromSeconds(6));
 
         var writers = Enumerable.Range(0, 120).Select(writer => Task.Run(async () =>
         {
@@ -64,7 +65,7 @@ public sealed class WriteDurabilityTests(TodoSystem system, ITestOutputHelper ou
             }
         })).ToList();
 
-        await Task.Delay(TimeSpan.FromSeconds(5));
+        await Task.Delay(TimeSpan.FromSeconds(3));
         var acknowledgedBeforeKill = acknowledged.Count;
         // The kill lands while statements of the victim wait in PostgreSQL (behind a lock the test holds for a moment):
         // they commit after the victim died, unanswered, and their retries on the survivor must find them.
@@ -76,7 +77,7 @@ public sealed class WriteDurabilityTests(TodoSystem system, ITestOutputHelper ou
         await Task.WhenAll(writers);
 
         var stored = await StoredAsync(owner);
-        output.WriteLine($"{acknowledged.Count} creates acknowledged by 120 writers in 10 s, {failedAttempts} attempts cut by the kill, " +
+        output.WriteLine($"{acknowledged.Count} creates acknowledged by 120 writers in 6 s, {failedAttempts} attempts cut by the kill, " +
             $"{replayedAfterCut} of them committed unanswered and replayed on the survivor, {stored.Count} rows stored; " +
             $"{acknowledgedBeforeKill} acknowledged before the kill; answers: {string.Join(", ", answers.OrderBy(pair => pair.Key).Select(pair => $"{pair.Key} × {pair.Value}"))}.");
         Assert.True(acknowledged.Count > 100, $"only {acknowledged.Count} creates were acknowledged");
