@@ -57,13 +57,14 @@ public sealed class ApiProcess : IAsyncDisposable
     /// Starts <paramref name="apiDll"/> with <paramref name="settings"/> as environment (after the settings that accept
     /// <see cref="TestTokens.Shared"/>'s tokens, unless <paramref name="acceptTestTokens"/> is false), behind
     /// <paramref name="launcher"/> if given (<c>taskset -c 0</c>, say), and returns once <paramref name="probePath"/>
-    /// answers 200 to <see cref="TestTokens.DefaultUser"/>.
+    /// answers 200 to <paramref name="probeToken"/> (a token of <see cref="TestTokens.DefaultUser"/> unless given).
     /// </summary>
     public static async Task<ApiProcess> StartAsync(
         string apiDll, IReadOnlyDictionary<string, string> settings, IReadOnlyList<string>? launcher = null, string probePath = "/",
-        bool acceptTestTokens = true)
+        bool acceptTestTokens = true, string? probeToken = null)
     {
-        string[] command = [.. launcher ?? [], .. Command(apiDll)];
+        // The listening line's category has dots: as an environment variable a launcher's shell would drop its name.
+        string[] command = [.. launcher ?? [], .. Command(apiDll), "--Logging:LogLevel:Microsoft.Hosting.Lifetime=Information"];
         var startInfo = new ProcessStartInfo(command[0], command[1..])
         {
             WorkingDirectory = Path.GetDirectoryName(apiDll)!,
@@ -74,7 +75,6 @@ public sealed class ApiProcess : IAsyncDisposable
         startInfo.Environment["ASPNETCORE_URLS"] = "http://127.0.0.1:0";
         startInfo.Environment["ASPNETCORE_ENVIRONMENT"] = "Production";
         startInfo.Environment["Logging__LogLevel__Default"] = "Warning";
-        startInfo.Environment["Logging__LogLevel__Microsoft.Hosting.Lifetime"] = "Information";
         foreach (var (name, value) in (acceptTestTokens ? TestTokens.Shared.ApiSettings : new Dictionary<string, string>()).Concat(settings))
         {
             startInfo.Environment[EnvironmentVariable(name)] = value;
@@ -102,6 +102,10 @@ public sealed class ApiProcess : IAsyncDisposable
             var baseAddress = await listening.Task.WaitAsync(TimeSpan.FromMinutes(2));
             using var probe = TestTokens.Shared.Client(baseAddress, TestTokens.DefaultUser);
             probe.Timeout = TimeSpan.FromSeconds(1);
+            if (probeToken is not null)
+            {
+                probe.DefaultRequestHeaders.Authorization = new("Bearer", probeToken);
+            }
             while (clock.Elapsed < TimeSpan.FromMinutes(2) && !process.HasExited)
             {
                 try

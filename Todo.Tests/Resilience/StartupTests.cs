@@ -67,4 +67,24 @@ public sealed class StartupTests(FaultServers faults, ITestOutputHelper output)
         Assert.Equal(HttpStatusCode.Created, created.StatusCode);
         Assert.Single(api.Output, line => line.Contains("Waiting for PostgreSQL at", StringComparison.Ordinal));
     }
+
+    /// <summary>
+    /// The bench starts the API through <c>sh -c 'exec "$@"'</c> (to enter a memory cgroup). POSIX's <c>sh</c> passes on
+    /// only variables whose names are portable identifiers ("Environment Variables", XBD chapter 8): the API must still
+    /// be found where it listens.
+    /// </summary>
+    [Fact]
+    public async Task Started_through_a_shell_it_is_found_where_it_listens()
+    {
+        await faults.EnsureRunningAsync();
+
+        await using var api = await ApiProcess.StartAsync(ApiProcess.BuiltApi, new Dictionary<string, string>
+        {
+            ["ConnectionStrings:todos"] = faults.TodosConnectionString,
+            ["ConnectionStrings:cache"] = faults.CacheConnectionString,
+        }, launcher: ["sh", "-c", "exec \"$@\"", "sh"], probePath: "/todos?limit=1");
+
+        using var created = await api.Client.PostAsJsonAsync("/todos", TodoTestData.ValidBody());
+        Assert.Equal(HttpStatusCode.Created, created.StatusCode);
+    }
 }

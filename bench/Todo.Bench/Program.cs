@@ -114,7 +114,7 @@ await using (var servers = await TodoServers.StartAsync("postgres", "todos", "ca
         {
             all[key] = value;
         }
-        return ApiProcess.StartAsync(apiDll, all, launcher ?? Cores.Launcher(0), probePath);
+        return ApiProcess.StartAsync(apiDll, all, launcher ?? Cores.Launcher(0), probePath, probeToken: userToken);
     }
 }
 
