@@ -141,7 +141,7 @@ public sealed class CacheConsistencyTests(TodoSystem system)
         using var response = await client.GetAsync(path);
         Assert.Equal(HttpStatusCode.OK, response.StatusCode);
         var page = (await response.Content.ReadFromJsonAsync<List<TodoDto>>())!.Select(todo => todo.TodoId).ToList();
-        return (page, response.Headers.Contains("Link") ? ListTodosTests.LinkTarget(response) : null);
+        return (page, response.NextPage());
     }
 
     private static async Task<List<Guid>> ReadAllAsync(HttpClient client, string firstPage)

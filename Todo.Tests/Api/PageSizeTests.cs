@@ -89,7 +89,7 @@ public sealed class PageSizeTests(TodoSystem system, ITestOutputHelper output)
             using var response = await client.GetAsync(next);
             Assert.Equal(HttpStatusCode.OK, response.StatusCode);
             all.AddRange((await response.Content.ReadFromJsonAsync<List<TodoDto>>())!);
-            next = response.Headers.TryGetValues("Link", out var links) ? links.Single().Split(';')[0].Trim('<', '>') : null;
+            next = response.NextPage();
         }
         return all;
     }

@@ -22,7 +22,7 @@ public sealed class PaginationTests(TodoSystem system)
         {
             using var response = await system.Client.GetAsync(next);
             seen.AddRange((await response.Content.ReadFromJsonAsync<List<TodoDto>>())!.Select(todo => todo.TodoId));
-            next = response.Headers.Contains("Link") ? ListTodosTests.LinkTarget(response) : null;
+            next = response.NextPage();
             pages++;
         }
 
@@ -60,7 +60,7 @@ public sealed class PaginationTests(TodoSystem system)
         {
             using var response = await system.Client.GetAsync(next);
             seen.AddRange((await response.Content.ReadFromJsonAsync<List<TodoDto>>())!.Select(todo => todo.TodoId));
-            next = response.Headers.Contains("Link") ? ListTodosTests.LinkTarget(response) : null;
+            next = response.NextPage();
         }
         await stop.CancelAsync();
         await adding;

@@ -221,7 +221,7 @@ public sealed class HangTests(FaultServers faults, ITestOutputHelper output) : I
                 {
                     using var response = await send();
                     fromCache = response.Headers.Contains("Age");
-                    status = (int)response.StatusCode == 503 && !IsProperRefusal(response) ? -503 : (int)response.StatusCode;
+                    status = await response.RecordedStatusAsync();
                 }
                 catch (Exception exception) when (exception is HttpRequestException or TaskCanceledException)
                 {
@@ -275,9 +275,6 @@ public sealed class HangTests(FaultServers faults, ITestOutputHelper output) : I
         await Task.WhenAll(traffic).WaitAsync(TimeSpan.FromMinutes(1));
         return new HangRun([.. samples], [.. health], frozenAt, thawedAt);
     }
-
-    private static bool IsProperRefusal(HttpResponseMessage response) =>
-        response.Headers.RetryAfter is not null && response.Content.Headers.ContentType?.MediaType == "application/problem+json";
 
     private sealed record HangRun(IReadOnlyList<Sample> Samples, IReadOnlyList<(TimeSpan At, string Status)> Health, TimeSpan FrozenAt, TimeSpan ThawedAt)
     {

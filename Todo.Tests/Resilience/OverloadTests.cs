@@ -103,8 +103,6 @@ public sealed class OverloadTests(FaultServers faults, ITestOutputHelper output)
         recorder.RunAsync(clients, async _ =>
         {
             using var response = await api.Client.GetAsync(path);
-            var properRefusal = response.StatusCode == HttpStatusCode.ServiceUnavailable && response.Headers.RetryAfter is not null
-                && response.Content.Headers.ContentType?.MediaType == "application/problem+json";
-            return ("list", response.StatusCode == HttpStatusCode.ServiceUnavailable && !properRefusal ? -503 : (int)response.StatusCode);
+            return ("list", await response.RecordedStatusAsync());
         }, stop);
 }

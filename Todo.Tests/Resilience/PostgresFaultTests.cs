@@ -42,8 +42,7 @@ public sealed class PostgresFaultTests(FaultServers faults, ITestOutputHelper ou
                 ? await _api.Client.PostAsJsonAsync("/todos", TodoTestData.ValidBody())
                 : await _api.Client.GetAsync($"/todos/{cached.TodoId}");
             // A 503 without Retry-After or problem details is an outcome of its own, never counted as a proper refusal.
-            var status = response.StatusCode != HttpStatusCode.ServiceUnavailable ? (int)response.StatusCode
-                : await IsProperRefusalAsync(response) ? 503 : -503;
+            var status = await response.RecordedStatusAsync();
             return (worker % 2 == 0 ? "create" : "cached read", status);
         }, stopTraffic.Token);
         await Task.Delay(TimeSpan.FromSeconds(1));
@@ -126,18 +125,6 @@ public sealed class PostgresFaultTests(FaultServers faults, ITestOutputHelper ou
         Assert.All(statuses, status => Assert.True(status is HttpStatusCode.NotFound or HttpStatusCode.ServiceUnavailable, $"answered {status}"));
         Assert.True(statuses.Count(status => status == HttpStatusCode.ServiceUnavailable) <= 1, "more than one request met a dead connection");
         Assert.All(statuses.SkipWhile(status => status == HttpStatusCode.ServiceUnavailable), status => Assert.Equal(HttpStatusCode.NotFound, status));
-    }
-
-    /// <summary>503 with <c>Retry-After</c> and RFC 9457 problem details that say 503.</summary>
-    private static async Task<bool> IsProperRefusalAsync(HttpResponseMessage response)
-    {
-        if (response.Headers.RetryAfter is null || response.Content.Headers.ContentType?.MediaType != "application/problem+json")
-        {
-            return false;
-        }
-        var problem = await response.Content.ReadFromJsonAsync<JsonElement>();
-        return problem.TryGetProperty("status", out var status) && status.GetInt32() == 503
-            && problem.TryGetProperty("title", out var title) && !string.IsNullOrWhiteSpace(title.GetString());
     }
 
     private async Task<HttpStatusCode> CreateStatusAsync()
