@@ -16,7 +16,7 @@ var builder = WebApplication.CreateBuilder(args);
 builder.AddServiceDefaults();
 builder.AddTodoDatabase();
 builder.AddTodoAuthentication();
-builder.AddRedisOutputCache("cache");
+builder.AddSharedOutputCache("cache", redis => redis.DisableTracing = !builder.IsExportingTelemetry());
 builder.AddTodoProblemDetails();
 builder.AddTodoOpenApi();
 builder.AddTodos();
@@ -28,7 +28,7 @@ app.UseExceptionHandler();
 app.UseStatusCodePages();
 // The todo routes' policy authenticates their bearer token (there is no default scheme): before the cache is consulted.
 app.UseAuthorization();
-app.UseRedisOutputCache();
+app.UseSharedOutputCache();
 app.UseDatabaseDeadline();
 app.UseRateLimiter();
 

@@ -98,8 +98,8 @@ public static class Extensions
 
     /// <summary>
     /// Whether telemetry leaves the process (an OTLP endpoint is set, as the AppHost does for the dashboard). Without it
-    /// the clients' own tracing stays off: the Redis client profiled every request, which took cached reads' p99 from
-    /// 10 to 99 ms and the API's memory from 208 to 474 MB, for spans nobody received.
+    /// the clients' own tracing stays off: a client that traces profiles every command, at a cost in latency and memory
+    /// (bench/results/README.md) for spans nobody receives.
     /// </summary>
     public static bool IsExportingTelemetry(this IHostApplicationBuilder builder) =>
         !string.IsNullOrWhiteSpace(builder.Configuration["OTEL_EXPORTER_OTLP_ENDPOINT"]);

@@ -1,6 +1,6 @@
 using System.Text;
 using Todo.Api.Identity;
-using Todo.ServiceDefaults.OutputCaching;
+using Todo.SharedOutputCache;
 
 namespace Todo.Api.Todos;
 
@@ -24,18 +24,18 @@ public static class TodoCache
     public static string OwnerListTag(string owner) => $"{ListTag}:{Escape(owner)}";
 
     /// <summary>The key of a todo's response for this caller; none for a malformed id, whose 400 is not cached.</summary>
-    public static OutputCacheKey? ItemKey(HttpRequest request)
+    public static SharedOutputCacheKey? ItemKey(HttpRequest request)
     {
         if (!TodoIds.TryParse(request.RouteValues["todoId"] as string, out var id))
         {
             return null;
         }
         var caller = TodoCaller.Of(request.HttpContext);
-        return new OutputCacheKey(ItemTag(id), caller.SeesEveryOwner ? EveryOwner : $"owner:{caller.Owner}");
+        return new SharedOutputCacheKey(ItemTag(id), caller.SeesEveryOwner ? EveryOwner : $"owner:{caller.Owner}");
     }
 
     /// <summary>The key of a list page: its caller's tag and its query as parsed (<c>limit=0100</c> is <c>limit=100</c>); none for a bad query.</summary>
-    public static OutputCacheKey? ListKey(HttpRequest request)
+    public static SharedOutputCacheKey? ListKey(HttpRequest request)
     {
         var query = request.Query;
         if (!TodoListQuery.TryParse(query["status"], query["userEmail"], query["owner"], query["limit"], query["after"], out var parsed, out _))
@@ -43,10 +43,10 @@ public static class TodoCache
             return null;
         }
         var caller = TodoCaller.Of(request.HttpContext);
-        return new OutputCacheKey(caller.SeesEveryOwner ? ListTag : OwnerListTag(caller.Owner), parsed.CacheVariant);
+        return new SharedOutputCacheKey(caller.SeesEveryOwner ? ListTag : OwnerListTag(caller.Owner), parsed.CacheVariant);
     }
 
-    /// <summary>A tag may not hold braces (OutputCacheKey); this keeps any subject apart from any other.</summary>
+    /// <summary>A tag may not hold braces (SharedOutputCacheKey); this keeps any subject apart from any other.</summary>
     private static string Escape(string owner) =>
         owner.AsSpan().IndexOfAny("%{}") < 0
             ? owner

@@ -1,6 +1,6 @@
 using Amazon.CDK.Assertions;
 using Todo.Aws.Stacks;
-using Todo.ServiceDefaults.OutputCaching;
+using Todo.SharedOutputCache;
 using Todo.Tests.Infrastructure;
 
 namespace Todo.Tests.Aws;
@@ -56,7 +56,7 @@ public sealed class CacheTests(DefaultDeployment defaults, SwitchedDeployment sw
     {
         var keyPatterns = CacheStack.ApplicationAccess.Split(' ').Where(rule => rule.StartsWith('~')).ToList();
 
-        Assert.Equal([$"~{new OutputCacheStoreOptions().KeyPrefix}*"], keyPatterns);
+        Assert.Equal([$"~{new SharedOutputCacheOptions().KeyPrefix}*"], keyPatterns);
         Assert.DoesNotContain("+@all", CacheStack.ApplicationAccess);
         Assert.DoesNotContain("&", CacheStack.ApplicationAccess);
     }

@@ -3,7 +3,7 @@ using System.Text.Json.Nodes;
 using System.Text.RegularExpressions;
 using Microsoft.Extensions.DependencyInjection;
 using Todo.Aws.Stacks;
-using Todo.ServiceDefaults.OutputCaching;
+using Todo.SharedOutputCache;
 using Todo.Tests.Infrastructure;
 
 namespace Todo.Tests.Aws;
@@ -59,14 +59,14 @@ public sealed class TelemetryTests(DefaultDeployment defaults)
         {
             InstrumentPublished = (instrument, _) =>
             {
-                if (instrument.Meter.Name == OutputCacheMetrics.MeterName && instrument.Meter.Scope == meters)
+                if (instrument.Meter.Name == SharedOutputCacheMetrics.MeterName && instrument.Meter.Scope == meters)
                 {
                     names.Add(instrument.Name);
                 }
             },
         };
         listener.Start();
-        _ = new OutputCacheMetrics(meters);
+        _ = new SharedOutputCacheMetrics(meters);
 
         Assert.Equal(5, names.Count);
         Assert.All(names, name => Assert.Contains(TelemetryCollector.MetricDeclarations, selector => Regex.IsMatch(name, selector)));

@@ -2,7 +2,7 @@ using System.Net;
 using System.Net.Http.Json;
 using StackExchange.Redis;
 using Todo.Aws.Stacks;
-using Todo.ServiceDefaults.OutputCaching;
+using Todo.SharedOutputCache;
 using Todo.Tests.Infrastructure;
 
 namespace Todo.Tests.Caching;
@@ -70,7 +70,7 @@ public sealed class CacheUserAccessTests(TodoSystem system)
         await using var user = await AwsCacheUser.CreateAsync(system.CacheConnectionString);
         await using var redis = await ConnectionMultiplexer.ConnectAsync(user.ConnectionString);
         var database = redis.GetDatabase();
-        var prefix = new OutputCacheStoreOptions().KeyPrefix;
+        var prefix = new SharedOutputCacheOptions().KeyPrefix;
 
         await database.ScriptEvaluateAsync("return redis.call('SET', KEYS[1], ARGV[1], 'PX', 60000)", [$"{prefix}{{acl-test}}"], ["1"]);
         Assert.Equal("1", await database.StringGetAsync($"{prefix}{{acl-test}}"));

@@ -3,7 +3,7 @@ using System.Net.Http.Json;
 using System.Text;
 using System.Text.Json;
 using StackExchange.Redis;
-using Todo.ServiceDefaults.OutputCaching;
+using Todo.SharedOutputCache;
 using Todo.Tests.Infrastructure;
 using Xunit.Abstractions;
 
@@ -89,7 +89,7 @@ public sealed class RedisFaultTests(FaultServers faults, ITestOutputHelper outpu
                 }
             }
             return stale.Count == 0;
-        }, TimeSpan.FromSeconds(5), CacheRecovery.Period), $"{stale.Count} todos still stale on the cached instance");
+        }, TimeSpan.FromSeconds(5), SharedOutputCacheRecovery.Period), $"{stale.Count} todos still stale on the cached instance");
     }
 
     /// <summary>

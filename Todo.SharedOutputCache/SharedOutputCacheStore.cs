@@ -4,13 +4,13 @@ using Polly;
 using Polly.CircuitBreaker;
 using StackExchange.Redis;
 
-namespace Todo.ServiceDefaults.OutputCaching;
+namespace Todo.SharedOutputCache;
 
 /// <summary>
 /// The output cache shared by every instance, behind a time limit and a circuit breaker, so that Redis can speed
 /// requests up but never fail or stall one: a failed lookup serves the request without the cache, a failed store or
 /// invalidation is logged and counted, and a failed invalidation is tried again until Redis answers
-/// (<see cref="CacheRecovery"/>). Writes call <see cref="InvalidateAsync(string[])"/> once they have committed.
+/// (<see cref="SharedOutputCacheRecovery"/>). Writes call <see cref="InvalidateAsync(string[])"/> once they have committed.
 /// Once the circuit has opened, no request waits on Redis: lookups and stores skip it until a background probe
 /// (<see cref="ProbeAsync"/>) finds it answering again.
 /// </summary>
@@ -18,7 +18,7 @@ public sealed partial class SharedOutputCacheStore
 {
     private readonly RedisGenerationStore _redis;
     private readonly IDatabase _database;
-    private readonly OutputCacheMetrics _metrics;
+    private readonly SharedOutputCacheMetrics _metrics;
     private readonly ILogger<SharedOutputCacheStore> _logger;
     private readonly TimeSpan _operationTimeout;
     private readonly TimeSpan _entryLifetime;
@@ -26,8 +26,8 @@ public sealed partial class SharedOutputCacheStore
     private readonly ResiliencePipeline _pipeline;
     private readonly FailedInvalidations _failedInvalidations;
 
-    public SharedOutputCacheStore(IConnectionMultiplexer redis, IOptions<OutputCacheStoreOptions> options,
-        OutputCacheMetrics metrics, ILogger<SharedOutputCacheStore> logger, TimeProvider timeProvider)
+    public SharedOutputCacheStore(IConnectionMultiplexer redis, IOptions<SharedOutputCacheOptions> options,
+        SharedOutputCacheMetrics metrics, ILogger<SharedOutputCacheStore> logger, TimeProvider timeProvider)
     {
         var settings = options.Value;
         _redis = new RedisGenerationStore(redis, settings.KeyPrefix, settings.EntryLifetime, settings.MaximumEntriesPerTag);
@@ -136,18 +136,18 @@ public sealed partial class SharedOutputCacheStore
         return true;
     }
 
-    /// <summary>The entry or the generation of <paramref name="key"/>; <see cref="OutputCacheLookup.Unavailable"/>, never an exception, when Redis cannot say.</summary>
-    internal async Task<OutputCacheLookup> LookupAsync(OutputCacheKey key)
+    /// <summary>The entry or the generation of <paramref name="key"/>; <see cref="CacheLookup.Unavailable"/>, never an exception, when Redis cannot say.</summary>
+    internal async Task<CacheLookup> LookupAsync(SharedOutputCacheKey key)
     {
         var (succeeded, lookup) = await TryAsync("lookup", () => _redis.LookupAsync(key));
-        return succeeded ? lookup : OutputCacheLookup.Unavailable;
+        return succeeded ? lookup : CacheLookup.Unavailable;
     }
 
     /// <summary>
     /// Stores <paramref name="entry"/> unless a write invalidated its tag after the lookup that returned
-    /// <paramref name="generation"/>, or the tag already has <see cref="OutputCacheStoreOptions.MaximumEntriesPerTag"/> entries.
+    /// <paramref name="generation"/>, or the tag already has <see cref="SharedOutputCacheOptions.MaximumEntriesPerTag"/> entries.
     /// </summary>
-    internal async Task StoreAsync(OutputCacheKey key, long generation, byte[] entry)
+    internal async Task StoreAsync(SharedOutputCacheKey key, long generation, byte[] entry)
     {
         var (succeeded, outcome) = await TryAsync("store", () => _redis.TryStoreAsync(key, generation, entry));
         if (succeeded && outcome is not StoreOutcome.Stored)

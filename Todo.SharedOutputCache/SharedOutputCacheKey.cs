@@ -1,4 +1,4 @@
-namespace Todo.ServiceDefaults.OutputCaching;
+namespace Todo.SharedOutputCache;
 
 /// <summary>
 /// Names a cached response. <see cref="Tag"/> is what a write invalidates (<c>todo:{id}</c>, say); <see cref="Variant"/>
@@ -8,9 +8,9 @@ namespace Todo.ServiceDefaults.OutputCaching;
 /// A tag may not contain braces: it becomes the Redis hash tag of its keys, so that an entry and its tag's generation
 /// share one cluster slot and one script can read both (ElastiCache Serverless is a cluster).
 /// </remarks>
-public readonly record struct OutputCacheKey
+public readonly record struct SharedOutputCacheKey
 {
-    public OutputCacheKey(string tag, string variant = "")
+    public SharedOutputCacheKey(string tag, string variant = "")
     {
         Tag = ValidTag(tag);
         Variant = variant;

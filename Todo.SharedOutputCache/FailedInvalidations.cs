@@ -1,6 +1,6 @@
 using System.Collections.Concurrent;
 
-namespace Todo.ServiceDefaults.OutputCaching;
+namespace Todo.SharedOutputCache;
 
 /// <summary>
 /// Tags whose invalidation did not reach Redis, to be invalidated again as soon as it answers: until then, an entry that

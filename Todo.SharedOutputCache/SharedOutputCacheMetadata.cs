@@ -1,10 +1,10 @@
 using Microsoft.AspNetCore.Http;
-using Todo.ServiceDefaults.OutputCaching;
+using Todo.SharedOutputCache;
 
 namespace Microsoft.AspNetCore.Builder;
 
 /// <summary>Endpoint metadata: <c>GET</c> responses are cached in the shared store under the key <see cref="KeyOf"/> names (none: not cached).</summary>
-public sealed record SharedOutputCacheMetadata(Func<HttpRequest, OutputCacheKey?> KeyOf);
+public sealed record SharedOutputCacheMetadata(Func<HttpRequest, SharedOutputCacheKey?> KeyOf);
 
 public static class SharedOutputCacheEndpointExtensions
 {
@@ -12,7 +12,7 @@ public static class SharedOutputCacheEndpointExtensions
     /// Caches this endpoint's <c>200</c> responses in the shared store, under the key <paramref name="keyOf"/> derives
     /// from the request; a write invalidates them through <see cref="SharedOutputCacheStore.InvalidateAsync(string[])"/> with the key's tag.
     /// </summary>
-    public static TBuilder CacheSharedOutput<TBuilder>(this TBuilder builder, Func<HttpRequest, OutputCacheKey?> keyOf)
+    public static TBuilder CacheSharedOutput<TBuilder>(this TBuilder builder, Func<HttpRequest, SharedOutputCacheKey?> keyOf)
         where TBuilder : IEndpointConventionBuilder =>
         builder.WithMetadata(new SharedOutputCacheMetadata(keyOf));
 }

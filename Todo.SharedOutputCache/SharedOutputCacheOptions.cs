@@ -1,9 +1,9 @@
 using System.ComponentModel.DataAnnotations;
 
-namespace Todo.ServiceDefaults.OutputCaching;
+namespace Todo.SharedOutputCache;
 
 /// <summary>How the shared Redis output cache behaves, and how it gets out of the way when Redis does not answer.</summary>
-public sealed class OutputCacheStoreOptions
+public sealed class SharedOutputCacheOptions
 {
     public const string SectionName = "OutputCache";
 
@@ -28,7 +28,7 @@ public sealed class OutputCacheStoreOptions
 
     /// <summary>
     /// The window failures are counted in. Short, because a busy cache's thousands of successes before Redis hung count
-    /// against the failures after: with 10 s, a hung Redis made reads wait out the time limit for 6.5 s.
+    /// against the failures after, and keep the circuit closed (reads waiting out the time limit) for as long.
     /// </summary>
     [Range(typeof(TimeSpan), "00:00:00.5", "00:05:00")]
     public TimeSpan SamplingDuration { get; set; } = TimeSpan.FromSeconds(2);

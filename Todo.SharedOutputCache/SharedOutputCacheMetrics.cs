@@ -1,9 +1,9 @@
 using System.Diagnostics.Metrics;
 
-namespace Todo.ServiceDefaults.OutputCaching;
+namespace Todo.SharedOutputCache;
 
 /// <summary>Counts what the shared output-cache store did for requests: hits, misses, refused stores, failures and skips.</summary>
-public sealed class OutputCacheMetrics
+public sealed class SharedOutputCacheMetrics
 {
     public const string MeterName = "Todo.OutputCache";
 
@@ -13,7 +13,7 @@ public sealed class OutputCacheMetrics
     private readonly Counter<long> _skipped;
     private readonly Counter<long> _storesRefused;
 
-    public OutputCacheMetrics(IMeterFactory meterFactory)
+    public SharedOutputCacheMetrics(IMeterFactory meterFactory)
     {
         var meter = meterFactory.Create(MeterName);
         _hits = meter.CreateCounter<long>("todo.output_cache.hits", "{request}", "Requests answered from the shared store.");

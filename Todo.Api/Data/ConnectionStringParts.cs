@@ -1,13 +1,13 @@
 using Microsoft.Extensions.Configuration;
 
-namespace Microsoft.Extensions.Hosting;
+namespace Todo.Api.Data;
 
 /// <summary>
 /// Parts of a connection string that arrive on their own, as children of it: <c>ConnectionStrings:todos:Password</c>
 /// beside <c>ConnectionStrings:todos</c>. On AWS the secret parts (host, user, password) are injected one by one from
 /// the secrets that rotation updates, never baked into a connection string that rotation would leave stale.
 /// </summary>
-public static class ConnectionStringParts
+internal static class ConnectionStringParts
 {
     public static IReadOnlyDictionary<string, string> Of(IConfiguration configuration, string connectionName) =>
         configuration.GetSection("ConnectionStrings").GetSection(connectionName).GetChildren()

@@ -1,29 +1,33 @@
+using Aspire.StackExchange.Redis;
 using Microsoft.AspNetCore.Builder;
+using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Diagnostics.HealthChecks;
 using Microsoft.Extensions.Options;
 using OpenTelemetry.Metrics;
 using StackExchange.Redis;
-using Todo.ServiceDefaults.OutputCaching;
+using Todo.SharedOutputCache;
 
 namespace Microsoft.Extensions.Hosting;
 
-public static class RedisOutputCacheExtensions
+public static class SharedOutputCacheExtensions
 {
     /// <summary>
-    /// Output caching on a Redis store shared by every instance of the service: the Aspire Redis client (traced when
-    /// telemetry is exported; configuration section <c>Aspire:StackExchange:Redis</c>) feeds a
+    /// Output caching on a Redis store shared by every instance of the service: the Aspire Redis client (configuration
+    /// section <c>Aspire:StackExchange:Redis</c>, then <paramref name="configureSettings"/>) feeds a
     /// <see cref="SharedOutputCacheStore"/>, which never stores what a write already made stale and never lets Redis fail
     /// or stall a request. Endpoints opt in with <c>CacheSharedOutput</c>; configuration section <c>OutputCache</c> sets
-    /// <see cref="OutputCacheStoreOptions"/>.
+    /// <see cref="SharedOutputCacheOptions"/>. The user and password may arrive on their own, beside the connection
+    /// string (<c>ConnectionStrings:{connectionName}:password</c>), as secrets that rotation updates do.
     /// </summary>
-    public static TBuilder AddRedisOutputCache<TBuilder>(this TBuilder builder, string connectionName) where TBuilder : IHostApplicationBuilder
+    public static TBuilder AddSharedOutputCache<TBuilder>(this TBuilder builder, string connectionName,
+        Action<StackExchangeRedisSettings>? configureSettings = null) where TBuilder : IHostApplicationBuilder
     {
         builder.AddRedisClient(connectionName,
             settings =>
             {
-                settings.DisableHealthChecks = true; // replaced by RedisCacheHealthCheck, which degrades instead of failing
-                settings.DisableTracing = !builder.IsExportingTelemetry();
+                configureSettings?.Invoke(settings);
+                settings.DisableHealthChecks = true; // replaced by SharedOutputCacheHealthCheck, which degrades instead of failing
             },
             redis =>
             {
@@ -45,8 +49,13 @@ public static class RedisOutputCacheExtensions
                 redis.ConfigurationChannel = "";
                 redis.SetClientLibrary = false;
                 redis.CommandMap = CommandMap.Create(new HashSet<string> { "CONFIG", "SENTINEL" }, available: false);
-                foreach (var (keyword, value) in ConnectionStringParts.Of(builder.Configuration, connectionName))
+                foreach (var part in builder.Configuration.GetSection("ConnectionStrings").GetSection(connectionName).GetChildren())
                 {
+                    var (keyword, value) = (part.Key, part.Value);
+                    if (value is null)
+                    {
+                        continue;
+                    }
                     switch (keyword.ToLowerInvariant())
                     {
                         case "user":
@@ -61,25 +70,25 @@ public static class RedisOutputCacheExtensions
                 }
             });
 
-        builder.Services.AddOptions<OutputCacheStoreOptions>()
-            .BindConfiguration(OutputCacheStoreOptions.SectionName)
+        builder.Services.AddOptions<SharedOutputCacheOptions>()
+            .BindConfiguration(SharedOutputCacheOptions.SectionName)
             .ValidateDataAnnotations()
             .ValidateOnStart();
 
         builder.Services.AddSingleton<SharedOutputCacheStore>();
-        builder.Services.AddSingleton<LookupFlights>();
-        builder.Services.AddHostedService<CacheRecovery>();
-        builder.Services.AddSingleton<OutputCacheMetrics>();
-        builder.Services.ConfigureOpenTelemetryMeterProvider(metrics => metrics.AddMeter(OutputCacheMetrics.MeterName));
-        builder.Services.AddHealthChecks().AddCheck<RedisCacheHealthCheck>(connectionName, HealthStatus.Degraded);
+        builder.Services.AddSingleton<RequestCoalescer>();
+        builder.Services.AddHostedService<SharedOutputCacheRecovery>();
+        builder.Services.AddSingleton<SharedOutputCacheMetrics>();
+        builder.Services.ConfigureOpenTelemetryMeterProvider(metrics => metrics.AddMeter(SharedOutputCacheMetrics.MeterName));
+        builder.Services.AddHealthChecks().AddCheck<SharedOutputCacheHealthCheck>(connectionName, HealthStatus.Degraded);
 
         return builder;
     }
 
     /// <summary>The shared output cache in front of the endpoints that opt in, unless <c>OutputCache:Enabled</c> is false.</summary>
-    public static WebApplication UseRedisOutputCache(this WebApplication app)
+    public static WebApplication UseSharedOutputCache(this WebApplication app)
     {
-        if (app.Services.GetRequiredService<IOptions<OutputCacheStoreOptions>>().Value.Enabled)
+        if (app.Services.GetRequiredService<IOptions<SharedOutputCacheOptions>>().Value.Enabled)
         {
             app.UseMiddleware<SharedOutputCacheMiddleware>();
         }

@@ -3,15 +3,15 @@ using Microsoft.AspNetCore.Http;
 using Microsoft.Extensions.Options;
 using Microsoft.Extensions.Primitives;
 
-namespace Todo.ServiceDefaults.OutputCaching;
+namespace Todo.SharedOutputCache;
 
 /// <summary>
 /// Serves <c>GET</c>s of endpoints marked with <see cref="SharedOutputCacheMetadata"/> from the shared store, and stores
 /// the <c>200</c> responses it had to compute. A request shares a lookup only with requests that arrived before it began
-/// (<see cref="LookupFlights"/>), and never shares a computation.
+/// (<see cref="RequestCoalescer"/>), and never shares a computation.
 /// </summary>
 internal sealed class SharedOutputCacheMiddleware(
-    RequestDelegate next, LookupFlights lookups, SharedOutputCacheStore store, IOptions<OutputCacheStoreOptions> options, TimeProvider clock)
+    RequestDelegate next, RequestCoalescer lookups, SharedOutputCacheStore store, IOptions<SharedOutputCacheOptions> options, TimeProvider clock)
 {
     private readonly long _maximumBodySize = options.Value.MaximumBodySize;
 
@@ -22,7 +22,7 @@ internal sealed class SharedOutputCacheMiddleware(
             ? ServeAsync(context, key)
             : next(context);
 
-    private async Task ServeAsync(HttpContext context, OutputCacheKey key)
+    private async Task ServeAsync(HttpContext context, SharedOutputCacheKey key)
     {
         var lookup = await lookups.LookupAsync(key);
         if (lookup.Entry is { } entry)

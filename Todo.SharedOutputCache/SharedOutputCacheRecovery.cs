@@ -1,12 +1,12 @@
 using Microsoft.Extensions.Hosting;
 
-namespace Todo.ServiceDefaults.OutputCaching;
+namespace Todo.SharedOutputCache;
 
 /// <summary>
 /// Every <see cref="Period"/>, invalidates again the tags whose invalidation did not reach Redis, and probes Redis while
 /// the store's circuit is open.
 /// </summary>
-public sealed class CacheRecovery(SharedOutputCacheStore store, TimeProvider clock) : BackgroundService
+public sealed class SharedOutputCacheRecovery(SharedOutputCacheStore store, TimeProvider clock) : BackgroundService
 {
     public static readonly TimeSpan Period = TimeSpan.FromMilliseconds(250);
 

@@ -1,7 +1,7 @@
 using System.Buffers.Binary;
 using StackExchange.Redis;
 
-namespace Todo.ServiceDefaults.OutputCaching;
+namespace Todo.SharedOutputCache;
 
 /// <summary>
 /// Cached responses in Redis, each stamped with the generation its tag had before the response was computed.
@@ -13,8 +13,7 @@ namespace Todo.ServiceDefaults.OutputCaching;
 /// </summary>
 /// <remarks>
 /// A lookup reads the generation and the entry with two commands sent together, one round trip and no script: a script
-/// copies a large entry twice more inside Redis and took cached pages of 100 todos from 20,000 to 8,000 a second on
-/// the benchmark. The two need no atomicity: a write that lands between them either leaves a match the request was
+/// would copy a large entry twice more inside Redis on every hit (bench/results/README.md). The two need no atomicity: a write that lands between them either leaves a match the request was
 /// entitled to (it began before the write was acknowledged) or makes a miss. The entry arrives in a pooled buffer
 /// (a lease the caller returns), so a hit allocates nothing the size of the response.
 /// A generation is the Redis server's clock in microseconds when it was made (or its predecessor plus one), so one
@@ -77,7 +76,7 @@ internal sealed class RedisGenerationStore(IConnectionMultiplexer redis, string 
     /// The entry if its stamp is its tag's generation (the caller disposes it); else that generation, read before the
     /// caller computes anything.
     /// </summary>
-    public async Task<OutputCacheLookup> LookupAsync(OutputCacheKey key)
+    public async Task<CacheLookup> LookupAsync(SharedOutputCacheKey key)
     {
         var database = Database;
         var generationKey = GenerationKey(key);
@@ -90,15 +89,15 @@ internal sealed class RedisGenerationStore(IConnectionMultiplexer redis, string 
             stored = await entry;
             if (current.IsNull)
             {
-                return OutputCacheLookup.Miss((long)await database.ScriptEvaluateAsync(GenerationScript, [generationKey], [_generationLifetimeMilliseconds]));
+                return CacheLookup.Miss((long)await database.ScriptEvaluateAsync(GenerationScript, [generationKey], [_generationLifetimeMilliseconds]));
             }
             if (stored is { Length: > StampLength } && BinaryPrimitives.ReadInt64LittleEndian(stored.Span) == (long)current)
             {
-                var hit = OutputCacheLookup.Hit(stored, StampLength);
+                var hit = CacheLookup.Hit(new CachedEntry(stored, StampLength));
                 stored = null;
                 return hit;
             }
-            return OutputCacheLookup.Miss((long)current);
+            return CacheLookup.Miss((long)current);
         }
         finally
         {
@@ -107,7 +106,7 @@ internal sealed class RedisGenerationStore(IConnectionMultiplexer redis, string 
     }
 
     /// <summary>Stores <paramref name="response"/> unless a write moved the tag past <paramref name="generation"/> or the generation is full.</summary>
-    public async Task<StoreOutcome> TryStoreAsync(OutputCacheKey key, long generation, ReadOnlyMemory<byte> response)
+    public async Task<StoreOutcome> TryStoreAsync(SharedOutputCacheKey key, long generation, ReadOnlyMemory<byte> response)
     {
         var entry = new byte[StampLength + response.Length];
         BinaryPrimitives.WriteInt64LittleEndian(entry, generation);
@@ -121,11 +120,11 @@ internal sealed class RedisGenerationStore(IConnectionMultiplexer redis, string 
     public Task InvalidateAsync(string tag) =>
         Database.ScriptEvaluateAsync(InvalidateScript, [GenerationKey(tag)], [_generationLifetimeMilliseconds]);
 
-    private RedisKey GenerationKey(OutputCacheKey key) => $"{keyPrefix}{{{key.Tag}}}";
+    private RedisKey GenerationKey(SharedOutputCacheKey key) => $"{keyPrefix}{{{key.Tag}}}";
 
-    private RedisKey GenerationKey(string tag) => $"{keyPrefix}{{{OutputCacheKey.ValidTag(tag)}}}";
+    private RedisKey GenerationKey(string tag) => $"{keyPrefix}{{{SharedOutputCacheKey.ValidTag(tag)}}}";
 
-    private RedisKey EntryKey(OutputCacheKey key) => $"{keyPrefix}{{{key.Tag}}}:{key.Variant}";
+    private RedisKey EntryKey(SharedOutputCacheKey key) => $"{keyPrefix}{{{key.Tag}}}:{key.Variant}";
 }
 
 /// <summary>What became of a response offered to <see cref="RedisGenerationStore"/>.</summary>

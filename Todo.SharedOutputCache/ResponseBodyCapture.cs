@@ -1,6 +1,6 @@
 using System.Buffers;
 
-namespace Todo.ServiceDefaults.OutputCaching;
+namespace Todo.SharedOutputCache;
 
 /// <summary>
 /// Passes a response body through to the client and keeps a copy of it, up to <paramref name="limit"/> bytes (beyond,

@@ -2,13 +2,13 @@ using Microsoft.Extensions.Diagnostics.HealthChecks;
 using Microsoft.Extensions.Options;
 using StackExchange.Redis;
 
-namespace Todo.ServiceDefaults.OutputCaching;
+namespace Todo.SharedOutputCache;
 
 /// <summary>
 /// Reports the shared cache as Degraded, never Unhealthy, when Redis cannot be reached: the service still
 /// answers every request from PostgreSQL, so a load balancer must keep it in rotation.
 /// </summary>
-public sealed class RedisCacheHealthCheck(IConnectionMultiplexer redis, SharedOutputCacheStore store, IOptions<OutputCacheStoreOptions> options)
+public sealed class SharedOutputCacheHealthCheck(IConnectionMultiplexer redis, SharedOutputCacheStore store, IOptions<SharedOutputCacheOptions> options)
     : IHealthCheck
 {
     public async Task<HealthCheckResult> CheckHealthAsync(HealthCheckContext context, CancellationToken cancellationToken = default)
