@@ -1,5 +1,5 @@
 using Aspire.Hosting.ApplicationModel;
-using Todo.AppHost.LocalServices;
+using Todo.Hosting.LocalServices;
 
 namespace Todo.AppHost;
 

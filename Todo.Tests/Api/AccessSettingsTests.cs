@@ -3,7 +3,7 @@ using System.Net;
 using System.Net.Http.Json;
 using Microsoft.AspNetCore.Hosting;
 using Microsoft.Extensions.Logging;
-using Todo.AppHost.LocalServices;
+using Todo.Hosting.LocalServices;
 using Todo.Tests.Infrastructure;
 
 namespace Todo.Tests.Api;

@@ -1,6 +1,6 @@
 using System.Net.Http.Json;
 using System.Text.Json;
-using Todo.AppHost.LocalServices;
+using Todo.Hosting.LocalServices;
 using Todo.Tests.Infrastructure;
 
 namespace Todo.Tests.Api;

@@ -1,4 +1,4 @@
-using Todo.AppHost.LocalServices;
+using Todo.Hosting.LocalServices;
 
 namespace Todo.Tests.AppHost;
 

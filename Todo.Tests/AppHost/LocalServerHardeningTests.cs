@@ -4,7 +4,7 @@ using Aspire.Hosting.ApplicationModel;
 using Microsoft.Extensions.DependencyInjection;
 using Npgsql;
 using StackExchange.Redis;
-using Todo.AppHost.LocalServices;
+using Todo.Hosting.LocalServices;
 using Todo.Tests.Infrastructure;
 
 namespace Todo.Tests.AppHost;

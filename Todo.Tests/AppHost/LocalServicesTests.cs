@@ -3,7 +3,7 @@ using Aspire.Hosting;
 using Aspire.Hosting.Testing;
 using Microsoft.Extensions.Configuration;
 using Todo.AppHost;
-using Todo.AppHost.LocalServices;
+using Todo.Hosting.LocalServices;
 
 namespace Todo.Tests.AppHost;
 

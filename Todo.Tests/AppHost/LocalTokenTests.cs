@@ -4,7 +4,7 @@ using System.Net.Http.Json;
 using Aspire.Hosting.ApplicationModel;
 using Aspire.Hosting.Testing;
 using Microsoft.Extensions.DependencyInjection;
-using Todo.AppHost.LocalServices;
+using Todo.Hosting.LocalServices;
 using Todo.Tests.Infrastructure;
 
 namespace Todo.Tests.AppHost;

@@ -1,4 +1,4 @@
-using Todo.AppHost.LocalServices;
+using Todo.Hosting.LocalServices;
 using Todo.Aws;
 using Todo.Aws.Manifest;
 using Todo.Tests.Infrastructure;

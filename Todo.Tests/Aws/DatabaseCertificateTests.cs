@@ -1,5 +1,5 @@
 using System.Text.Json;
-using Todo.AppHost.LocalServices;
+using Todo.Hosting.LocalServices;
 using Todo.Aws.Stacks;
 using Todo.Tests.Infrastructure;
 

@@ -1,4 +1,4 @@
-using Todo.AppHost.LocalServices;
+using Todo.Hosting.LocalServices;
 using Todo.Tests.Infrastructure;
 
 namespace Todo.Tests.Aws;

@@ -1,7 +1,7 @@
 using System.Text.Json;
 using Todo.Aws.Images;
 using Todo.Tests.Infrastructure;
-using Todo.AppHost.LocalServices;
+using Todo.Hosting.LocalServices;
 
 namespace Todo.Tests.Aws;
 

@@ -4,7 +4,7 @@ using Todo.Aws;
 using Todo.Aws.Images;
 using Todo.Aws.Stacks;
 using Todo.Tests.Infrastructure;
-using Todo.AppHost.LocalServices;
+using Todo.Hosting.LocalServices;
 
 namespace Todo.Tests.Aws;
 

@@ -1,5 +1,5 @@
 using System.Security.Cryptography;
-using Todo.AppHost.LocalServices;
+using Todo.Hosting.LocalServices;
 
 namespace Todo.Tests.Infrastructure;
 

@@ -1,5 +1,5 @@
 using Todo.Tests.Infrastructure;
-using Todo.AppHost.LocalServices;
+using Todo.Hosting.LocalServices;
 
 namespace Todo.Tests.Manifest;
 

@@ -3,7 +3,7 @@ using System.Net;
 using System.Net.Http.Json;
 using Todo.Tests.Infrastructure;
 using Xunit.Abstractions;
-using Todo.AppHost.LocalServices;
+using Todo.Hosting.LocalServices;
 
 namespace Todo.Tests.Resilience;
 

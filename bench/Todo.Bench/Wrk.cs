@@ -1,6 +1,6 @@
 using System.Globalization;
 using System.Text.Json;
-using Todo.AppHost.LocalServices;
+using Todo.Hosting.LocalServices;
 
 namespace Todo.Bench;
 

@@ -1,4 +1,4 @@
-namespace Todo.AppHost.LocalServices;
+namespace Todo.Hosting.LocalServices;
 
 /// <summary>
 /// Finds the programs the AppHost runs by absolute path, on the absolute entries of <c>PATH</c> only. A relative entry

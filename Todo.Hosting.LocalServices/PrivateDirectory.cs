@@ -1,6 +1,6 @@
 using System.Globalization;
 
-namespace Todo.AppHost.LocalServices;
+namespace Todo.Hosting.LocalServices;
 
 /// <summary>
 /// The directories local servers keep their data, configuration, passwords and sockets in, checked as PostgreSQL checks

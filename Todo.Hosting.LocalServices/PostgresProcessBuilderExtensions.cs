@@ -5,7 +5,7 @@ using Microsoft.Extensions.Diagnostics.HealthChecks;
 using Microsoft.Extensions.Hosting;
 using Npgsql;
 
-namespace Todo.AppHost.LocalServices;
+namespace Todo.Hosting.LocalServices;
 
 public static class PostgresProcessBuilderExtensions
 {

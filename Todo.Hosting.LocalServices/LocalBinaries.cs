@@ -1,4 +1,4 @@
-namespace Todo.AppHost.LocalServices;
+namespace Todo.Hosting.LocalServices;
 
 /// <summary>Locates the PostgreSQL and Redis server programs that process mode runs.</summary>
 public sealed record LocalBinaries(string PostgresBinDirectory, string RedisServer)

@@ -1,6 +1,6 @@
 using System.Globalization;
 
-namespace Todo.AppHost.LocalServices;
+namespace Todo.Hosting.LocalServices;
 
 /// <summary>
 /// The operating-system account a local server runs as: the developer's own, or, when the AppHost runs as root, the

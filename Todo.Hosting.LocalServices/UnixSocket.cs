@@ -1,6 +1,6 @@
 using System.Text;
 
-namespace Todo.AppHost.LocalServices;
+namespace Todo.Hosting.LocalServices;
 
 public static class UnixSocket
 {

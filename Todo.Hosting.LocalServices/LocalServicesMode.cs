@@ -1,4 +1,4 @@
-namespace Todo.AppHost.LocalServices;
+namespace Todo.Hosting.LocalServices;
 
 /// <summary>How the AppHost runs PostgreSQL and Redis on a developer's machine.</summary>
 public enum LocalServicesMode

@@ -4,7 +4,7 @@ using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Diagnostics.HealthChecks;
 using StackExchange.Redis;
 
-namespace Todo.AppHost.LocalServices;
+namespace Todo.Hosting.LocalServices;
 
 public static class RedisProcessBuilderExtensions
 {

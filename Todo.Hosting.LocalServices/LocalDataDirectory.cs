@@ -1,6 +1,6 @@
 using Microsoft.Extensions.Configuration;
 
-namespace Todo.AppHost.LocalServices;
+namespace Todo.Hosting.LocalServices;
 
 /// <summary>
 /// Where process-mode servers keep their files: <c>Todo:DataDirectory</c>, else a per-user default; always an absolute

@@ -1,4 +1,4 @@
-namespace Todo.AppHost.LocalServices;
+namespace Todo.Hosting.LocalServices;
 
 /// <summary>Finds out whether a container runtime answers, which is how <c>auto</c> chooses the local-services mode.</summary>
 public static class ContainerRuntimeProbe

@@ -1,6 +1,6 @@
 using System.Diagnostics;
 
-namespace Todo.AppHost.LocalServices;
+namespace Todo.Hosting.LocalServices;
 
 /// <summary>
 /// Runs a program to completion: the one way the AppHost (initdb, chown, docker info), the tests and the benchmark run

@@ -1,4 +1,4 @@
-namespace Todo.AppHost.LocalServices;
+namespace Todo.Hosting.LocalServices;
 
 /// <summary>Files that hold secrets.</summary>
 public static class FilePermissions

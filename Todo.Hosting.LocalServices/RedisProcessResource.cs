@@ -1,6 +1,6 @@
 using Aspire.Hosting.ApplicationModel;
 
-namespace Todo.AppHost.LocalServices;
+namespace Todo.Hosting.LocalServices;
 
 /// <summary>
 /// A Redis server run from the machine's own binary. It listens on a Unix socket in its own closed directory, not on a
