@@ -4,7 +4,7 @@ using Todo.Tests.Infrastructure;
 namespace Todo.Tests.Aws;
 
 /// <summary>
-/// Every switch combination README's "Deploy to AWS" documents, each synthesized from the committed manifest at most
+/// Every switch combination docs/aws.md documents, each synthesized from the committed manifest at most
 /// once per test run, when a test first asks for it.
 /// </summary>
 public static class DocumentedDeployments
@@ -75,7 +75,7 @@ public static class DocumentedDeployments
     private static readonly ConcurrentDictionary<string, Lazy<AwsSynthesis>> s_synthesized = new();
 
     /// <summary>
-    /// Switches of a deployment without a certificate, which README documents with <c>allowPlainHttp</c>: without it,
+    /// Switches of a deployment without a certificate, which docs/aws.md documents with <c>allowPlainHttp</c>: without it,
     /// synthesis refuses a public load balancer that serves plain HTTP.
     /// </summary>
     private static Dictionary<string, object> PlainHttp(params (string Key, string Value)[] switches) =>

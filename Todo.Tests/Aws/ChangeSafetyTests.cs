@@ -5,7 +5,7 @@ namespace Todo.Tests.Aws;
 /// <summary>
 /// What turning each documented switch on a deployed default would do, computed offline as <c>cdk diff</c> computes
 /// it (CloudFormation's replacement rules from the AWS service specification): no switch may replace or delete the
-/// database, the cache, their subnets or their secrets, except those README lists as set before the first deploy.
+/// database, the cache, their subnets or their secrets, except those docs/aws.md lists as set before the first deploy.
 /// </summary>
 [Collection(AwsCollection.Name)]
 [Trait("Category", "Aws")]
@@ -22,7 +22,7 @@ public sealed class ChangeSafetyTests
         "AWS::EC2::VPC", "AWS::EC2::Subnet",
     ];
 
-    /// <summary>Switches README's "Deploy to AWS" says to set before the first deploy: they replace the cache.</summary>
+    /// <summary>Switches docs/aws.md says to set before the first deploy: they replace the cache.</summary>
     private static readonly string[] s_firstDeployOnly = ["cache-nodes", "cache-redis", "cache-redis-one-node"];
 
     private static readonly string[] s_destructive = ["WILL_REPLACE", "MAY_REPLACE", "WILL_DESTROY", "WILL_ORPHAN"];
@@ -45,7 +45,7 @@ public sealed class ChangeSafetyTests
         if (s_firstDeployOnly.Contains(deployment))
         {
             Assert.NotEmpty(replaced);
-            Assert.Contains($"`{FirstDeploySwitch(deployment)}`", ReadmeFirstDeployLine());
+            Assert.Contains($"`{FirstDeploySwitch(deployment)}`", DocumentedFirstDeployLine());
         }
         else
         {
@@ -85,6 +85,6 @@ public sealed class ChangeSafetyTests
 
     private static string FirstDeploySwitch(string deployment) => deployment.StartsWith("cache-redis", StringComparison.Ordinal) ? "cacheEngine" : "cacheMode";
 
-    private static string ReadmeFirstDeployLine() =>
-        File.ReadLines(Path.Combine(Repository.Root, "README.md")).Single(line => line.StartsWith("Set before the first deploy", StringComparison.Ordinal));
+    private static string DocumentedFirstDeployLine() =>
+        File.ReadLines(Path.Combine(Repository.Root, "docs", "aws.md")).Single(line => line.StartsWith("Set before the first deploy", StringComparison.Ordinal));
 }

@@ -22,7 +22,7 @@ public sealed class LoadBalancerTests(DefaultDeployment defaults, SwitchedDeploy
 
         Assert.Contains("certificateArn", refused.Message);
         Assert.Contains("allowPlainHttp=true", refused.Message);
-        Assert.Contains("allowPlainHttp", ReadmeSwitchRow("allowPlainHttp"));
+        Assert.Contains("allowPlainHttp", DocumentedSwitchRow("allowPlainHttp"));
     }
 
     [Theory]
@@ -79,7 +79,7 @@ public sealed class LoadBalancerTests(DefaultDeployment defaults, SwitchedDeploy
         withoutDomain.Remove("domainName");
         var refused = Assert.Throws<DeploymentRefusedException>(() => AwsSynthesis.Of(AwsSynthesis.CommittedManifest(), withoutDomain));
         Assert.Contains("domainName", refused.Message);
-        Assert.Contains("domainName", ReadmeSwitchRow("domainName"));
+        Assert.Contains("domainName", DocumentedSwitchRow("domainName"));
     }
 
     /// <summary>
@@ -99,7 +99,7 @@ public sealed class LoadBalancerTests(DefaultDeployment defaults, SwitchedDeploy
         Assert.Equal($"{{\"Fn::GetAtt\":[\"{loadBalancer}\",\"CanonicalHostedZoneID\"]}}", record["AliasTarget"]!["HostedZoneId"]!.ToJsonString());
         Assert.Contains($"{{\"Fn::GetAtt\":[\"{loadBalancer}\",\"DNSName\"]}}", record["AliasTarget"]!["DNSName"]!.ToJsonString());
         Assert.Empty(DocumentedDeployments.Get("https").Resources("todo-api", "AWS::Route53::RecordSet"));
-        Assert.Contains("hostedZoneId", ReadmeSwitchRow("hostedZoneId"));
+        Assert.Contains("hostedZoneId", DocumentedSwitchRow("hostedZoneId"));
     }
 
     [Fact]
@@ -120,6 +120,6 @@ public sealed class LoadBalancerTests(DefaultDeployment defaults, SwitchedDeploy
         Assert.Empty(defaults.Synthesis.Resources("todo-api", "AWS::WAFv2::WebACL"));
     }
 
-    private static string ReadmeSwitchRow(string key) =>
-        File.ReadLines(Path.Combine(Repository.Root, "README.md")).Single(line => line.StartsWith($"| `{key}`", StringComparison.Ordinal));
+    private static string DocumentedSwitchRow(string key) =>
+        File.ReadLines(Path.Combine(Repository.Root, "docs", "aws.md")).Single(line => line.StartsWith($"| `{key}`", StringComparison.Ordinal));
 }
