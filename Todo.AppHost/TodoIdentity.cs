@@ -1,16 +1,15 @@
 using Aspire.Hosting.ApplicationModel;
+using Todo.Contracts;
 
 namespace Todo.AppHost;
 
 /// <summary>
-/// Who issues the API's bearer tokens when the model is deployed: a resource of type <c>todo.identity.v0</c> in the
+/// Who issues the API's bearer tokens when the model is deployed: a resource of <see cref="TokenIssuerContract.Type"/> in the
 /// manifest, which Todo.Aws deploys as an Amazon Cognito user pool. Locally the API accepts <c>dotnet user-jwts</c>
 /// tokens instead (its user secrets), so the resource exists only when publishing.
 /// </summary>
 public sealed class TodoIdentityResource(string name, string adminScope, string userScope) : Resource(name)
 {
-    public const string ManifestType = "todo.identity.v0";
-
     /// <summary>The scope that sees every owner's todos (<c>Authentication:AdminScope</c> of the API).</summary>
     public string AdminScope { get; } = adminScope;
 
@@ -45,15 +44,15 @@ public static class TodoIdentityExtensions
         }
         var identity = builder.AddResource(new TodoIdentityResource(name, adminScope, userScope)).WithManifestPublishingCallback(context =>
         {
-            context.Writer.WriteString("type", TodoIdentityResource.ManifestType);
-            context.Writer.WriteString("adminScope", adminScope);
-            context.Writer.WriteString("userScope", userScope);
+            context.Writer.WriteString("type", TokenIssuerContract.Type);
+            context.Writer.WriteString(TokenIssuerContract.AdminScope, adminScope);
+            context.Writer.WriteString(TokenIssuerContract.UserScope, userScope);
         }).Resource;
         return api
-            .WithEnvironment("Authentication__Schemes__Bearer__Authority", identity["authority"])
-            .WithEnvironment("Authentication__Schemes__Bearer__ValidClientIds__0", identity["userClientId"])
-            .WithEnvironment("Authentication__Schemes__Bearer__ValidClientIds__1", identity["adminClientId"])
-            .WithEnvironment("Authentication__AdminScope", identity["adminScope"])
-            .WithEnvironment("Authentication__UserScope", identity["userScope"]);
+            .WithEnvironment(ApiSettings.EnvironmentVariable(ApiSettings.Authority), identity[TokenIssuerContract.Authority])
+            .WithEnvironment(ApiSettings.EnvironmentVariable($"{ApiSettings.ValidClientIds}:0"), identity[TokenIssuerContract.UserClientId])
+            .WithEnvironment(ApiSettings.EnvironmentVariable($"{ApiSettings.ValidClientIds}:1"), identity[TokenIssuerContract.AdminClientId])
+            .WithEnvironment(ApiSettings.EnvironmentVariable(ApiSettings.AdminScope), identity[TokenIssuerContract.AdminScope])
+            .WithEnvironment(ApiSettings.EnvironmentVariable(ApiSettings.UserScope), identity[TokenIssuerContract.UserScope]);
     }
 }

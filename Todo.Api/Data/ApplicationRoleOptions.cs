@@ -1,4 +1,5 @@
 using System.ComponentModel.DataAnnotations;
+using Todo.Contracts;
 
 namespace Todo.Api.Data;
 
@@ -11,7 +12,7 @@ namespace Todo.Api.Data;
 /// </summary>
 public sealed class ApplicationRoleOptions
 {
-    public const string SectionName = "Database:ApplicationRole";
+    public const string SectionName = ApiSettings.ApplicationRole;
 
     [RegularExpression("^[a-z_][a-z0-9_]{0,56}$", ErrorMessage = "The role name takes lowercase letters, digits and underscores, at most 57, so that a rotation's _clone still fits.")]
     public string? Name { get; set; }

@@ -1,3 +1,5 @@
+using Todo.Contracts;
+
 namespace Todo.Api.Identity;
 
 /// <summary>What the section <c>Authentication:Schemes:Bearer</c> must hold for any token to be validated.</summary>
@@ -6,7 +8,7 @@ public static class BearerSettings
     public const string Section = "Authentication:Schemes:Bearer";
 
     /// <summary>Cognito app clients whose access tokens are accepted (they carry <c>client_id</c>, not <c>aud</c>).</summary>
-    public const string ValidClientIds = $"{Section}:ValidClientIds";
+    public const string ValidClientIds = ApiSettings.ValidClientIds;
 
     public static IReadOnlyCollection<string> ClientIds(IConfiguration configuration) =>
         configuration.GetSection(ValidClientIds).Get<string[]>() ?? [];

@@ -1,23 +1,22 @@
 using Todo.Aws.Manifest;
+using Todo.Contracts;
 using Todo.Aws.Stacks;
 
 namespace Todo.Aws.Mappings;
 
-/// <summary>The AppHost's token issuer (<c>todo.identity.v0</c>) as an Amazon Cognito user pool.</summary>
+/// <summary>The AppHost's token issuer (<see cref="TokenIssuerContract.Type"/>) as an Amazon Cognito user pool.</summary>
 public sealed class IdentityMapping : IResourceMapping
 {
-    public const string ManifestType = "todo.identity.v0";
+    public string Maps => $"token issuers ({TokenIssuerContract.Type})";
 
-    public string Maps => "token issuers (todo.identity.v0)";
-
-    public bool Matches(ManifestResource resource, AspireManifest manifest) => resource.Type == ManifestType;
+    public bool Matches(ManifestResource resource, AspireManifest manifest) => resource.Type == TokenIssuerContract.Type;
 
     public void Deploy(IReadOnlyList<ManifestResource> resources, DeploymentContext context)
     {
         foreach (var identity in resources)
         {
             context.Add(identity.Name, new IdentityStack(context.App, context.StackId(identity.Name), identity.Name,
-                Scope(identity, "adminScope"), Scope(identity, "userScope"), context.Options, context.Props));
+                Scope(identity, TokenIssuerContract.AdminScope), Scope(identity, TokenIssuerContract.UserScope), context.Options, context.Props));
         }
     }
 

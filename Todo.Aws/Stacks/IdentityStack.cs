@@ -1,6 +1,7 @@
 using Amazon.CDK;
 using Amazon.CDK.AWS.Cognito;
 using Constructs;
+using Todo.Contracts;
 
 namespace Todo.Aws.Stacks;
 
@@ -131,11 +132,11 @@ public sealed class IdentityStack : Stack, IAwsTarget
     public ResolvedValue Resolve(string path) => path switch
     {
         // The iss of the pool's tokens, from parts whose values are documented (region, URL suffix, pool id).
-        "authority" => ResolvedValue.Plain($"https://cognito-idp.{Amazon.CDK.Aws.REGION}.{Amazon.CDK.Aws.URL_SUFFIX}/{_pool.UserPoolId}"),
-        "userClientId" => ResolvedValue.Plain(_users.UserPoolClientId),
-        "adminClientId" => ResolvedValue.Plain(_admin.UserPoolClientId),
-        "adminScope" => ResolvedValue.Plain(_adminScope),
-        "userScope" => ResolvedValue.Plain(_userScope),
+        TokenIssuerContract.Authority => ResolvedValue.Plain($"https://cognito-idp.{Amazon.CDK.Aws.REGION}.{Amazon.CDK.Aws.URL_SUFFIX}/{_pool.UserPoolId}"),
+        TokenIssuerContract.UserClientId => ResolvedValue.Plain(_users.UserPoolClientId),
+        TokenIssuerContract.AdminClientId => ResolvedValue.Plain(_admin.UserPoolClientId),
+        TokenIssuerContract.AdminScope => ResolvedValue.Plain(_adminScope),
+        TokenIssuerContract.UserScope => ResolvedValue.Plain(_userScope),
         _ => throw AwsTargets.UnknownPath(_name, path),
     };
 }

@@ -1,5 +1,6 @@
 using Amazon.CDK.AWS.ECS;
 using Todo.Aws.Manifest;
+using Todo.Contracts;
 using EcsSecret = Amazon.CDK.AWS.ECS.Secret;
 
 namespace Todo.Aws.Stacks;
@@ -8,15 +9,15 @@ namespace Todo.Aws.Stacks;
 /// A container that runs the project's image with the argument <c>migrate</c> and the database owner's credentials, to
 /// completion, before the project's own container starts with the application role's. The project's side of the
 /// contract: apply its migrations, grant the role named in <see cref="ApplicationRoleSetting"/> (creating it with the
-/// password given there if it does not exist), exit zero; and skip migrating when <c>Database__MigrateOnStartup</c> is
-/// false. <c>Todo.Api migrate</c> keeps it.
+/// password given there if it does not exist), exit zero; and skip migrating when <see cref="ApiSettings.MigrateOnStartup"/>
+/// is false. <c>Todo.Api migrate</c> keeps it.
 /// </summary>
 public static class MigrationStep
 {
     public const string ContainerName = "migrate";
 
     /// <summary>Where <c>migrate</c> reads the application role from, as environment variables (<c>__Name</c>, <c>__Password</c>).</summary>
-    public const string ApplicationRoleSetting = "Database__ApplicationRole";
+    public static readonly string ApplicationRoleSetting = ApiSettings.EnvironmentVariable(ApiSettings.ApplicationRole);
 
     /// <param name="owners">The schema owner behind each connection-string variable that has one.</param>
     /// <param name="environment">The project's plain environment, which <c>migrate</c> gets too.</param>
@@ -46,7 +47,7 @@ public static class MigrationStep
             Secrets = secrets,
             Logging = LogDriver.AwsLogs(new AwsLogDriverProps { LogGroup = logs, StreamPrefix = ContainerName }),
         });
-        app.AddEnvironment("Database__MigrateOnStartup", "false");
+        app.AddEnvironment(ApiSettings.EnvironmentVariable(ApiSettings.MigrateOnStartup), "false");
         app.AddContainerDependencies(new ContainerDependency { Container = migration, Condition = ContainerDependencyCondition.SUCCESS });
         return migration;
     }
