@@ -13,7 +13,7 @@ public enum CacheEngine { Valkey, Redis }
 
 /// <summary>
 /// Every deployment switch, read from CDK context (<c>cdk.json</c> or <c>-c key=value</c>). Defaults fill only what the
-/// user did not set; README's "Deploy to AWS" lists each key.
+/// user did not set; docs/aws.md lists each key.
 /// </summary>
 public sealed partial record TodoAwsOptions
 {
@@ -54,7 +54,7 @@ public sealed partial record TodoAwsOptions
     public string? HostedZoneId { get; init; }
     /// <summary>Lets a public load balancer without <see cref="CertificateArn"/> serve plain HTTP, tokens and all.</summary>
     public bool AllowPlainHttp { get; init; }
-    /// <summary>Where Cognito's sign-in page may send people back with their code (the first is the one README uses).</summary>
+    /// <summary>Where Cognito's sign-in page may send people back with their code (the first is the one docs/authentication.md uses).</summary>
     public IReadOnlyList<string> SignInCallbackUrls { get; init; } = ["http://localhost:8400/callback"];
     /// <summary>Aurora and the load balancer refuse deletion until this is turned off and deployed.</summary>
     public bool DeletionProtection { get; init; } = true;

@@ -13,8 +13,9 @@ namespace Todo.SharedOutputCache;
 /// </summary>
 /// <remarks>
 /// A lookup reads the generation and the entry with two commands sent together, one round trip and no script: a script
-/// would copy a large entry twice more inside Redis on every hit (bench/results/README.md). The two need no atomicity: a write that lands between them either leaves a match the request was
-/// entitled to (it began before the write was acknowledged) or makes a miss. The entry arrives in a pooled buffer
+/// would copy a large entry twice more inside Redis on every hit (bench/results/README.md). The two need no atomicity:
+/// a write that lands between them either leaves a match the request was entitled to (it began before the write was
+/// acknowledged) or makes a miss. The entry arrives in a pooled buffer
 /// (a lease the caller returns), so a hit allocates nothing the size of the response.
 /// A generation is the Redis server's clock in microseconds when it was made (or its predecessor plus one), so one
 /// that was lost (expired, evicted, or Redis restarted) is made again with a value no surviving entry can carry.

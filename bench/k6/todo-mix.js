@@ -3,9 +3,9 @@ import http from 'k6/http';
 import { check } from 'k6';
 
 export const baseUrl = (__ENV.BASE_URL || 'http://127.0.0.1:5080').replace(/\/$/, '');
-// An access token minted for the run (README: "Tokens on AWS"): every todo route needs one.
+// An access token minted for the run (docs/authentication.md, "Tokens on AWS"): every todo route needs one.
 if (!__ENV.TOKEN) {
-  throw new Error('Set TOKEN to an access token for the API (README: Tokens on AWS).');
+  throw new Error('Set TOKEN to an access token for the API (docs/authentication.md, Tokens on AWS).');
 }
 const auth = { Authorization: `Bearer ${__ENV.TOKEN}` };
 const json = { headers: { ...auth, 'Content-Type': 'application/json' } };
