@@ -1,6 +1,7 @@
 using Amazon.CDK;
 using Todo.Aws.Manifest;
 using Todo.Aws.Stacks;
+using Todo.Aws.Targets;
 
 namespace Todo.Aws.Mappings;
 

@@ -1,6 +1,6 @@
 using Amazon.CDK;
 using Todo.Aws.Manifest;
-using Todo.Aws.Stacks;
+using Todo.Aws.Targets;
 
 namespace Todo.Aws.Mappings;
 

@@ -1,7 +1,7 @@
 using Amazon.CDK;
 using Amazon.CDK.AWS.SecretsManager;
 using Todo.Aws.Manifest;
-using Todo.Aws.Stacks;
+using Todo.Aws.Targets;
 
 namespace Todo.Aws.Mappings;
 

@@ -4,6 +4,8 @@ using Amazon.CDK.AWS.ElastiCache;
 using Amazon.CDK.AWS.SecretsManager;
 using Constructs;
 using Todo.Aws.Manifest;
+using Todo.Aws.Constructs;
+using Todo.Aws.Targets;
 
 namespace Todo.Aws.Stacks;
 

@@ -2,6 +2,8 @@ using Amazon.CDK;
 using Amazon.CDK.AWS.Cognito;
 using Constructs;
 using Todo.Contracts;
+using Todo.Aws.Constructs;
+using Todo.Aws.Targets;
 
 namespace Todo.Aws.Stacks;
 

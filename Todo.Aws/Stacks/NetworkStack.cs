@@ -1,6 +1,7 @@
 using Amazon.CDK;
 using Amazon.CDK.AWS.EC2;
 using Constructs;
+using Todo.Aws.Constructs;
 
 namespace Todo.Aws.Stacks;
 

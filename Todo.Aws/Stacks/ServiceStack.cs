@@ -16,6 +16,8 @@ using Todo.Aws.Images;
 using Todo.Aws.Manifest;
 using EcsSecret = Amazon.CDK.AWS.ECS.Secret;
 using HealthCheck = Amazon.CDK.AWS.ElasticLoadBalancingV2.HealthCheck;
+using Todo.Aws.Constructs;
+using Todo.Aws.Targets;
 
 namespace Todo.Aws.Stacks;
 

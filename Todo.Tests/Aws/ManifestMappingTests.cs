@@ -2,8 +2,8 @@ using Amazon.CDK.Assertions;
 using Todo.Aws;
 using Todo.Aws.Manifest;
 using Todo.Aws.Mappings;
-using Todo.Aws.Stacks;
 using Todo.Tests.Infrastructure;
+using Todo.Aws.Targets;
 
 namespace Todo.Tests.Aws;
 

@@ -2,9 +2,9 @@ using System.Text.Json.Nodes;
 using System.Text.RegularExpressions;
 using Todo.Aws;
 using Todo.Aws.Images;
-using Todo.Aws.Stacks;
 using Todo.Tests.Infrastructure;
 using Todo.Hosting.LocalServices;
+using Todo.Aws.Constructs;
 
 namespace Todo.Tests.Aws;
 

@@ -2,9 +2,9 @@ using System.Diagnostics.Metrics;
 using System.Text.Json.Nodes;
 using System.Text.RegularExpressions;
 using Microsoft.Extensions.DependencyInjection;
-using Todo.Aws.Stacks;
 using Todo.SharedOutputCache;
 using Todo.Tests.Infrastructure;
+using Todo.Aws.Constructs;
 
 namespace Todo.Tests.Aws;
 

@@ -2,7 +2,7 @@ using Amazon.CDK.AWS.ElasticLoadBalancingV2;
 using Amazon.CDK.AWS.WAFv2;
 using Constructs;
 
-namespace Todo.Aws.Stacks;
+namespace Todo.Aws.Constructs;
 
 /// <summary>
 /// An AWS WAF web ACL in front of a load balancer: AWS's managed rule groups for common exploits, known bad inputs and

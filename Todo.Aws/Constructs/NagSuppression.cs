@@ -2,7 +2,7 @@ using Amazon.CDK;
 using Amazon.CDK.AWS.IAM;
 using Constructs;
 
-namespace Todo.Aws.Stacks;
+namespace Todo.Aws.Constructs;
 
 /// <summary>
 /// A finding of cdk-nag's AwsSolutions rules that is right for this service, accepted in the resource's own

@@ -9,7 +9,7 @@ using Amazon.CDK.AWS.SNS;
 using Amazon.CDK.AWS.SNS.Subscriptions;
 using Constructs;
 
-namespace Todo.Aws.Stacks;
+namespace Todo.Aws.Constructs;
 
 /// <summary>
 /// Where to look once a service runs on AWS: a CloudWatch dashboard of its requests, errors, latency, targets, tasks and

@@ -1,6 +1,6 @@
 using System.Text.RegularExpressions;
 
-namespace Todo.Aws.Stacks;
+namespace Todo.Aws.Constructs;
 
 /// <summary>
 /// Text EC2 accepts in security-group and rule descriptions: at most 255 of <c>a-z A-Z 0-9</c>, spaces and

@@ -4,7 +4,7 @@ using Amazon.CDK.AWS.SecretsManager;
 using Constructs;
 using CfnUser = Amazon.CDK.AWS.ElastiCache.CfnUser;
 
-namespace Todo.Aws.Stacks;
+namespace Todo.Aws.Constructs;
 
 /// <summary>
 /// Rotates the passwords of ElastiCache users every <c>secretRotationDays</c>: Secrets Manager has no rotation of its

@@ -1,6 +1,6 @@
 using Todo.Aws.Manifest;
 
-namespace Todo.Aws.Stacks;
+namespace Todo.Aws.Targets;
 
 /// <summary>
 /// Turns a manifest value into its AWS form by resolving each <c>{resource.path}</c> against the deployed targets.

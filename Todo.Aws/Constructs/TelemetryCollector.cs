@@ -4,7 +4,7 @@ using Amazon.CDK.AWS.IAM;
 using Amazon.CDK.AWS.Logs;
 using Constructs;
 
-namespace Todo.Aws.Stacks;
+namespace Todo.Aws.Constructs;
 
 /// <summary>
 /// What the Aspire dashboard shows locally, on AWS: the AWS Distro for OpenTelemetry collector beside the app in its

@@ -3,7 +3,7 @@ using Amazon.CDK.AWS.IAM;
 using Amazon.CDK.AWS.Lambda;
 using Constructs;
 
-namespace Todo.Aws.Stacks;
+namespace Todo.Aws.Constructs;
 
 /// <summary>
 /// A small Node.js function of ours (Todo.Aws/Functions, embedded in the template) on the newest Node.js runtime and

@@ -1,6 +1,6 @@
 using Amazon.CDK.AWS.ECS;
 
-namespace Todo.Aws.Stacks;
+namespace Todo.Aws.Constructs;
 
 /// <summary>
 /// A container that may write only to <c>/tmp</c>, a volume of the task's own storage (the .NET runtime puts its

@@ -2,8 +2,9 @@ using Amazon.CDK.AWS.ECS;
 using Todo.Aws.Manifest;
 using Todo.Contracts;
 using EcsSecret = Amazon.CDK.AWS.ECS.Secret;
+using Todo.Aws.Targets;
 
-namespace Todo.Aws.Stacks;
+namespace Todo.Aws.Constructs;
 
 /// <summary>
 /// A container that runs the project's image with the argument <c>migrate</c> and the database owner's credentials, to

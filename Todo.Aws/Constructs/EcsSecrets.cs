@@ -1,6 +1,7 @@
 using EcsSecret = Amazon.CDK.AWS.ECS.Secret;
+using Todo.Aws.Targets;
 
-namespace Todo.Aws.Stacks;
+namespace Todo.Aws.Constructs;
 
 public static class EcsSecrets
 {
