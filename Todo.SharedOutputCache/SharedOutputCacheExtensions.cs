@@ -18,7 +18,7 @@ public static class SharedOutputCacheExtensions
     /// <see cref="SharedOutputCacheStore"/>, which never stores what a write already made stale and never lets Redis fail
     /// or stall a request. Endpoints opt in with <c>CacheSharedOutput</c>; configuration section <c>OutputCache</c> sets
     /// <see cref="SharedOutputCacheOptions"/>. The user and password may arrive on their own, beside the connection
-    /// string (<c>ConnectionStrings:{connectionName}:password</c>), as secrets that rotation updates do.
+    /// string (<c>ConnectionStrings:{connectionName}:password</c>), as the secrets that rotation updates arrive.
     /// </summary>
     public static TBuilder AddSharedOutputCache<TBuilder>(this TBuilder builder, string connectionName,
         Action<StackExchangeRedisSettings>? configureSettings = null) where TBuilder : IHostApplicationBuilder
