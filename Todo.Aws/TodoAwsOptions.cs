@@ -105,7 +105,8 @@ public sealed partial record TodoAwsOptions
         _ => value.GetRawText(),
     };
 
-    private static TodoAwsOptions FromContext(Func<string, object?> lookUp)
+    /// <summary>The options from a context that <paramref name="lookUp"/> reads key by key.</summary>
+    internal static TodoAwsOptions FromContext(Func<string, object?> lookUp)
     {
         var context = new Context(lookUp);
         var defaults = new TodoAwsOptions { Region = "", AvailabilityZones = [] };
