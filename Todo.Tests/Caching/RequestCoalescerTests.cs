@@ -1,6 +1,3 @@
-using Microsoft.Extensions.DependencyInjection;
-using Microsoft.Extensions.Logging.Abstractions;
-using Microsoft.Extensions.Options;
 using StackExchange.Redis;
 using Todo.SharedOutputCache;
 using Todo.Tests.Infrastructure;
@@ -21,7 +18,6 @@ public sealed class RequestCoalescerTests(TodoSystem system) : IAsyncLifetime
     private RedisCommandRecorder _recorder = null!;
     private ConnectionMultiplexer _redis = null!;
     private ConnectionMultiplexer _admin = null!;
-    private ServiceProvider _meters = null!;
     private SharedOutputCacheStore _store = null!;
     private RequestCoalescer _coalescer = null!;
 
@@ -30,13 +26,12 @@ public sealed class RequestCoalescerTests(TodoSystem system) : IAsyncLifetime
         _recorder = RedisCommandRecorder.Start(system.CacheConnectionString);
         _redis = await ConnectionMultiplexer.ConnectAsync(_recorder.ConnectionString);
         _admin = await ConnectionMultiplexer.ConnectAsync($"{system.CacheConnectionString},allowAdmin=true");
-        _meters = new ServiceCollection().AddMetrics().BuildServiceProvider();
-        var metrics = new SharedOutputCacheMetrics(_meters.GetRequiredService<System.Diagnostics.Metrics.IMeterFactory>());
-        _store = new SharedOutputCacheStore(_redis, Options.Create(new SharedOutputCacheOptions
+        var metrics = TestStores.Metrics();
+        _store = TestStores.Create(_redis, new SharedOutputCacheOptions
         {
             KeyPrefix = $"coalescer-{Guid.NewGuid():N}/",
             OperationTimeout = TimeSpan.FromSeconds(5),
-        }), metrics, NullLogger<SharedOutputCacheStore>.Instance, TimeProvider.System);
+        }, TimeProvider.System, metrics);
         _coalescer = new RequestCoalescer(_store, metrics);
         await _store.StoreAsync(_key, (await _store.LookupAsync(_key)).Generation!.Value, s_response);
     }
@@ -46,7 +41,6 @@ public sealed class RequestCoalescerTests(TodoSystem system) : IAsyncLifetime
         await _redis.DisposeAsync();
         await _admin.DisposeAsync();
         await _recorder.DisposeAsync();
-        await _meters.DisposeAsync();
     }
 
     /// <summary>

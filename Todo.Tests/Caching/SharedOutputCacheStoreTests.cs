@@ -1,6 +1,3 @@
-using Microsoft.Extensions.DependencyInjection;
-using Microsoft.Extensions.Logging.Abstractions;
-using Microsoft.Extensions.Options;
 using StackExchange.Redis;
 using Todo.SharedOutputCache;
 using Todo.Tests.Infrastructure;
@@ -23,19 +20,13 @@ public sealed class SharedOutputCacheStoreTests(TodoSystem system) : IAsyncLifet
     private readonly string _prefix = $"store-{Guid.NewGuid():N}/";
     private readonly ManualClock _clock = new();
     private ConnectionMultiplexer _redis = null!;
-    private ServiceProvider _meters = null!;
 
     public async Task InitializeAsync()
     {
         _redis = await ConnectionMultiplexer.ConnectAsync($"{system.CacheConnectionString},allowAdmin=true");
-        _meters = new ServiceCollection().AddMetrics().BuildServiceProvider();
     }
 
-    public async Task DisposeAsync()
-    {
-        await _redis.DisposeAsync();
-        await _meters.DisposeAsync();
-    }
+    public async Task DisposeAsync() => await _redis.DisposeAsync();
 
     [Fact]
     public async Task An_entry_stored_under_the_generation_of_its_lookup_is_the_next_lookups_hit()
@@ -175,8 +166,7 @@ public sealed class SharedOutputCacheStoreTests(TodoSystem system) : IAsyncLifet
     {
         var options = new SharedOutputCacheOptions { KeyPrefix = _prefix, OperationTimeout = TimeSpan.FromSeconds(5) };
         configure?.Invoke(options);
-        return new SharedOutputCacheStore(redis ?? _redis, Options.Create(options), new SharedOutputCacheMetrics(_meters.GetRequiredService<System.Diagnostics.Metrics.IMeterFactory>()),
-            NullLogger<SharedOutputCacheStore>.Instance, _clock);
+        return TestStores.Create(redis ?? _redis, options, _clock);
     }
 
     private static async Task<int> CountHitsAsync(SharedOutputCacheStore store, IEnumerable<SharedOutputCacheKey> keys)
