@@ -58,10 +58,11 @@ public sealed class ApiProcess : IAsyncDisposable
     /// <see cref="TestTokens.Shared"/>'s tokens, unless <paramref name="acceptTestTokens"/> is false), behind
     /// <paramref name="launcher"/> if given (<c>taskset -c 0</c>, say), and returns once <paramref name="probePath"/>
     /// answers 200 to <paramref name="probeToken"/> (a token of <see cref="TestTokens.DefaultUser"/> unless given).
+    /// <paramref name="onOutput"/> sees each line of standard output as it is written, before the API listens.
     /// </summary>
     public static async Task<ApiProcess> StartAsync(
         string apiDll, IReadOnlyDictionary<string, string> settings, IReadOnlyList<string>? launcher = null, string probePath = "/",
-        bool acceptTestTokens = true, string? probeToken = null)
+        bool acceptTestTokens = true, string? probeToken = null, Action<string>? onOutput = null)
     {
         // The listening line's category has dots: as an environment variable a launcher's shell would drop its name.
         string[] command = [.. launcher ?? [], .. Command(apiDll), "--Logging:LogLevel:Microsoft.Hosting.Lifetime=Information"];
@@ -87,6 +88,7 @@ public sealed class ApiProcess : IAsyncDisposable
         process.OutputDataReceived += (_, line) =>
         {
             output.Enqueue(line.Data ?? "");
+            onOutput?.Invoke(line.Data ?? "");
             if (line.Data?.IndexOf(ListeningOn, StringComparison.Ordinal) is >= 0 and var at)
             {
                 listening.TrySetResult(new Uri(line.Data[(at + ListeningOn.Length)..].Trim()));

@@ -13,6 +13,9 @@ namespace Todo.Tests.Resilience;
 [Trait("Category", "Slow")]
 public sealed class StartupTests(FaultServers faults, ITestOutputHelper output)
 {
+    /// <summary>What the API logs once each start while PostgreSQL is away (TodoDatabaseExtensions).</summary>
+    private const string WaitingForPostgres = "Waiting for PostgreSQL at";
+
     [Fact]
     public async Task Started_while_postgres_refuses_it_names_what_it_waits_for_once_and_exits_non_zero_after_the_startup_timeout()
     {
@@ -36,7 +39,7 @@ public sealed class StartupTests(FaultServers faults, ITestOutputHelper output)
         output.WriteLine($"Exited {exitCode} after {elapsed.TotalSeconds:N1} s:{Environment.NewLine}{printed}");
         Assert.NotEqual(0, exitCode);
         Assert.InRange(elapsed, TimeSpan.FromSeconds(3), TimeSpan.FromSeconds(30));
-        Assert.Single(printed.Split('\n'), line => line.Contains($"Waiting for PostgreSQL at 127.0.0.1:{postgresPort} (database todos) for up to 3 s", StringComparison.Ordinal));
+        Assert.Single(printed.Split('\n'), line => line.Contains($"{WaitingForPostgres} 127.0.0.1:{postgresPort} (database todos) for up to 3 s", StringComparison.Ordinal));
         Assert.Contains($"PostgreSQL at 127.0.0.1:{postgresPort} did not answer within 3 s", printed);
         Assert.DoesNotContain("Unhandled exception", printed);
         Assert.DoesNotContain(password, printed);
@@ -51,21 +54,28 @@ public sealed class StartupTests(FaultServers faults, ITestOutputHelper output)
         var cache = faults.CacheConnectionString;
         await servers.StopAsync("postgres");
 
+        var refused = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
         var starting = ApiProcess.StartAsync(ApiProcess.BuiltApi, new Dictionary<string, string>
         {
             ["ConnectionStrings:todos"] = todos,
             ["ConnectionStrings:cache"] = cache,
             ["Database:StartupTimeout"] = "00:01:00",
+        }, onOutput: line =>
+        {
+            if (line.Contains(WaitingForPostgres, StringComparison.Ordinal))
+            {
+                refused.TrySetResult();
+            }
         });
-        // A window in which it must not listen: its first attempt was refused at once, and it waits.
-        await Task.Delay(TimeSpan.FromSeconds(1.5));
+        // However long the process takes to start, PostgreSQL comes back only once its first attempt was refused.
+        await refused.Task.WaitAsync(TimeSpan.FromMinutes(1));
         Assert.False(starting.IsCompleted, "the API listened before PostgreSQL was back");
         await servers.StartAgainAsync("postgres");
         await using var api = await starting.WaitAsync(TimeSpan.FromMinutes(1));
         using var created = await api.Client.PostAsJsonAsync("/todos", TodoTestData.ValidBody());
 
         Assert.Equal(HttpStatusCode.Created, created.StatusCode);
-        Assert.Single(api.Output, line => line.Contains("Waiting for PostgreSQL at", StringComparison.Ordinal));
+        Assert.Single(api.Output, line => line.Contains(WaitingForPostgres, StringComparison.Ordinal));
     }
 
     /// <summary>
