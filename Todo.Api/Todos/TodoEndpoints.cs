@@ -13,14 +13,15 @@ namespace Todo.Api.Todos;
 /// <c>WWW-Authenticate</c>; a token without a subject or the API's scope, 403. The handler gets the caller as
 /// <see cref="TodoCaller"/>.</item>
 /// <item><c>CacheSharedOutput</c> (GET only): SharedOutputCacheMiddleware answers a hit from Redis (the caller's own
-/// entry, TodoCache) before the rate limiter and the handler; a miss runs the handler and stores its 200 unless a write
+/// entry, under <see cref="TodoStore"/>'s key) before the rate limiter and the handler; a miss runs the handler and stores its 200 unless a write
 /// moved the tag meanwhile.</item>
 /// <item>The rate limiter: reads and writes each have a concurrency limit and a queue; beyond them, 503 at once.</item>
 /// <item>Binding: a body that is not JSON, too deep, too large or of another media type throws before the handler, and
 /// RequestExceptionHandler answers 400 naming the field, 413 or 415.</item>
 /// <item>DatabaseRequestFilter on the group: 503 at once while the database circuit is open; otherwise the handler gets
 /// at most <c>Database:RequestTimeout</c>.</item>
-/// <item>The handler validates, reads or writes PostgreSQL and, for writes, evicts the cache before it responds.</item>
+/// <item>The handler validates, then reads or writes through <see cref="TodoStore"/>, which evicts what a write made
+/// stale before the handler responds.</item>
 /// <item>Before the API listens, TodoWarmUp runs every endpoint of the group once (<see cref="TodoWarmUp.Marker"/>).</item>
 /// </list>
 /// </remarks>
@@ -36,12 +37,12 @@ public static class TodoEndpoints
             .ProducesProblem(StatusCodes.Status503ServiceUnavailable);
 
         todos.MapGet("", TodoQueries.ListTodos)
-            .CacheSharedOutput(TodoCache.ListKey)
+            .CacheSharedOutput(TodoStore.ListKey)
             .WithName("ListTodos")
             .WithSummary("Lists the caller's todos (every owner's with the admin scope), newest first, a page at a time.");
 
         todos.MapGet("/{todoId}", TodoQueries.GetTodo)
-            .CacheSharedOutput(TodoCache.ItemKey)
+            .CacheSharedOutput(TodoStore.ItemKey)
             .WithName("GetTodo")
             .WithSummary("Gets one todo with its ETag.")
             .Produces(StatusCodes.Status304NotModified)
@@ -83,3 +84,6 @@ public static class TodoEndpoints
     private static RouteHandlerBuilder ProducesConditionalChangeProblems(this RouteHandlerBuilder endpoint) =>
         endpoint.ProducesProblem(StatusCodes.Status404NotFound).ProducesProblem(StatusCodes.Status412PreconditionFailed);
 }
+
+/// <summary>What every todo handler binds besides its route values and body.</summary>
+public readonly record struct TodoServices(TodoCaller Caller, TodoStore Store, TimeProvider Clock, HttpContext Context, CancellationToken Aborted);

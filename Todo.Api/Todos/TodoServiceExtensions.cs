@@ -2,7 +2,6 @@ using System.Text.Json;
 using System.Text.Json.Serialization;
 using Microsoft.AspNetCore.Server.Kestrel.Core;
 using OpenTelemetry.Metrics;
-using Todo.Api.Data;
 
 namespace Todo.Api.Todos;
 
@@ -22,9 +21,9 @@ public static class TodoServiceExtensions
             kestrel.Limits.MaxRequestBodySize = TodoLimits.MaxRequestBodyBytes;
             builder.Configuration.GetSection("Kestrel:Limits").Bind(kestrel.Limits);
         });
-        builder.Services.AddScoped<TodoCacheEviction>();
+        builder.Services.AddScoped<TodoStore>();
         builder.Services.AddSingleton<TodoGroupCommit>();
-        builder.Services.AddSingleton<ITodoInserter>(services => services.GetRequiredService<TodoGroupCommit>());
+        // Before the warm-up, whose create it commits.
         builder.Services.AddHostedService(services => services.GetRequiredService<TodoGroupCommit>());
         builder.Services.ConfigureOpenTelemetryMeterProvider(metrics => metrics.AddMeter(TodoGroupCommit.MeterName));
         builder.Services.AddSingleton<TodoWarmUp.Routes>();

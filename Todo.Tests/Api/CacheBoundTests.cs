@@ -178,7 +178,7 @@ public sealed class CacheBoundTests(TodoSystem system, ITestOutputHelper output)
     private static async Task<int> CountEntriesAsync(IServer server, string prefix, bool current = false)
     {
         var database = server.Multiplexer.GetDatabase();
-        var tag = TodoCache.OwnerListTag(TestTokens.DefaultUser);
+        var tag = TodoStore.OwnerListTag(TestTokens.DefaultUser);
         var generation = await database.StringGetAsync($"{prefix}{{{tag}}}");
         var count = 0;
         await foreach (var key in server.KeysAsync(pattern: $"{prefix}{{{tag}}}:*", pageSize: 1000))

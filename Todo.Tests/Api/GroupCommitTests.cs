@@ -4,7 +4,7 @@ using System.Net.Http.Json;
 using Microsoft.AspNetCore.Hosting;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.DependencyInjection;
-using Todo.Api.Data;
+using Todo.Api.Todos;
 using Todo.Tests.Infrastructure;
 
 namespace Todo.Tests.Api;

@@ -7,7 +7,7 @@ namespace Todo.Tests.Api;
 
 /// <summary>
 /// A new instance runs every handler and route once before the first burst, serves that burst in full, and keeps
-/// nothing of its warm-up: no row, and no cached entry made stale.
+/// nothing of its warm-up: no row, and no cached entry of another owner's made stale.
 /// </summary>
 [Collection(TodoSystemCollection.Name)]
 [Trait("Category", "Slow")]

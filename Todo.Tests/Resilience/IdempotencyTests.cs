@@ -1,7 +1,7 @@
 using System.Net;
 using System.Net.Http.Json;
 using Microsoft.Extensions.DependencyInjection;
-using Todo.Api.Data;
+using Todo.Api.Todos;
 using Todo.Tests.Infrastructure;
 
 namespace Todo.Tests.Resilience;

@@ -1,27 +1,25 @@
 using System.Diagnostics.Metrics;
 using System.Threading.Channels;
 using Microsoft.EntityFrameworkCore;
-using Microsoft.EntityFrameworkCore.Storage;
 using Microsoft.Extensions.Options;
 using Npgsql;
-using Todo.Api.Todos;
+using Todo.Api.Data;
 
-namespace Todo.Api.Data;
+namespace Todo.Api.Todos;
 
 /// <summary>
-/// Group commit for creates: the creates that arrive while a batch is being written wait together and go as the next
-/// batch, one statement and one commit for all of them, then one eviction of their owners' list pages, and each caller is
-/// answered only once both are done (so a 201 still means committed and the lists already show it). Nothing waits on
-/// purpose: alone, a create is a batch of one. A row that PostgreSQL refuses fails alone: the batch is written again
-/// row by row.
+/// Group commit for creates, behind <see cref="TodoStore.CreateAsync"/>: the creates that arrive while a batch is
+/// being written wait together and go as the next batch, one statement and one commit for all of them. Nothing waits
+/// on purpose: alone, a create is a batch of one. A row that PostgreSQL refuses fails alone: the batch is written
+/// again row by row.
 /// </summary>
 /// <remarks>
 /// A caller waits for its batch no longer than <c>Database:RequestTimeout</c>, as every request waits on PostgreSQL
 /// (<see cref="DatabaseRequestFilter"/>, whose timeout tells the database circuit): on a hung server the batch itself
-/// ends only when Npgsql gives up. The writers stop once the host has stopped, after the server has answered its last
-/// request.
+/// ends only when Npgsql gives up. The writers start before any other hosted service does (the warm-up creates a
+/// todo before the API listens) and stop once the host has stopped, after the server has answered its last request.
 /// </remarks>
-public sealed partial class TodoGroupCommit : IHostedLifecycleService, ITodoInserter
+public sealed partial class TodoGroupCommit : IHostedLifecycleService
 {
     /// <summary>The API's own meter: <c>todo.creates.waiting</c>, the creates waiting for their commit.</summary>
     public const string MeterName = "Todo.Api";
@@ -31,6 +29,16 @@ public sealed partial class TodoGroupCommit : IHostedLifecycleService, ITodoInse
 
     /// <summary>Batches written at once: one can commit while the next is sent.</summary>
     private const int Writers = 2;
+
+    // A row whose Idempotency-Key is taken is left out instead of failing the others (a key is its owner's); the rows
+    // travel as one array per column, so the text and its plan stay the same whatever the count.
+    private const string InsertSql = $"""
+        INSERT INTO {TodoTable.Name} ({TodoTable.Id}, {TodoTable.Owner}, {TodoTable.Title}, {TodoTable.Description}, {TodoTable.DueDate},
+            {TodoTable.Status}, {TodoTable.UserEmail}, {TodoTable.CreatedAt}, {TodoTable.UpdatedAt}, {TodoTable.IdempotencyKey}, {TodoTable.IdempotencyFingerprint})
+        SELECT * FROM unnest(@ids, @owners, @titles, @descriptions, @due_dates, @statuses, @user_emails, @created, @updated, @keys, @fingerprints)
+        ON CONFLICT ({TodoTable.Owner}, {TodoTable.IdempotencyKey}) DO NOTHING
+        RETURNING {TodoTable.Id}, {TodoTable.Version}
+        """;
 
     private readonly Channel<Pending> _queue = Channel.CreateUnbounded<Pending>();
     private readonly IServiceScopeFactory _scopes;
@@ -51,30 +59,29 @@ public sealed partial class TodoGroupCommit : IHostedLifecycleService, ITodoInse
     /// <summary>Creates waiting for their commit: queued for a batch or being written.</summary>
     public int Waiting => Volatile.Read(ref _waiting);
 
-    public async Task<uint?> InsertAsync(TodoItem todo)
+    /// <summary>
+    /// Inserts <paramref name="todo"/> and answers once its batch has committed: its row version (null when another
+    /// todo of its owner already has its <c>Idempotency-Key</c>) and the batch it committed with.
+    /// </summary>
+    public async Task<(uint? Version, TodoBatch Batch)> InsertAsync(TodoItem todo)
     {
         var pending = new Pending(todo);
         Interlocked.Increment(ref _waiting);
-        (uint? Version, Task Evicted) outcome;
         try
         {
             if (!_queue.Writer.TryWrite(pending))
             {
                 throw new InvalidOperationException("The API has stopped.");
             }
-            outcome = await pending.Outcome.Task.WaitAsync(_wait);
+            return await pending.Outcome.Task.WaitAsync(_wait);
         }
         finally
         {
             Interlocked.Decrement(ref _waiting);
         }
-        var (version, evicted) = outcome;
-        // Bounded by the cache's own time limit, and never a failure: the create is committed either way.
-        await evicted;
-        return version;
     }
 
-    public Task StartAsync(CancellationToken cancellationToken)
+    public Task StartingAsync(CancellationToken cancellationToken)
     {
         _writers = Task.WhenAll(Enumerable.Range(0, Writers).Select(_ => Task.Run(WriteBatchesAsync, CancellationToken.None)));
         return Task.CompletedTask;
@@ -87,7 +94,7 @@ public sealed partial class TodoGroupCommit : IHostedLifecycleService, ITodoInse
         return _writers.WaitAsync(cancellationToken);
     }
 
-    public Task StartingAsync(CancellationToken cancellationToken) => Task.CompletedTask;
+    public Task StartAsync(CancellationToken cancellationToken) => Task.CompletedTask;
 
     public Task StartedAsync(CancellationToken cancellationToken) => Task.CompletedTask;
 
@@ -117,14 +124,13 @@ public sealed partial class TodoGroupCommit : IHostedLifecycleService, ITodoInse
         try
         {
             await using var scope = _scopes.CreateAsyncScope();
-            var versions = await InsertAsync(scope, batch);
-            // The callers wait for the eviction, the writer does not: a slow Redis must not hold back the next commit.
-            var evicted = versions.Count > 0
-                ? scope.ServiceProvider.GetRequiredService<TodoCacheEviction>().TodosCreatedAsync(batch.Where(pending => versions.ContainsKey(pending.Todo.Id)).Select(pending => pending.Todo.Owner))
-                : Task.CompletedTask;
+            // On a connection of the API's pool, in a transaction of its own: the statement commits as it ends.
+            var versions = await scope.ServiceProvider.GetRequiredService<TodoDbContext>().Database
+                .OnConnectionAsync(connection => InsertAsync(connection, batch));
+            var committed = new TodoBatch([.. batch.Select(pending => pending.Todo).Where(todo => versions.ContainsKey(todo.Id))]);
             foreach (var pending in batch)
             {
-                pending.Outcome.TrySetResult((versions.TryGetValue(pending.Todo.Id, out var version) ? version : null, evicted));
+                pending.Outcome.TrySetResult((versions.TryGetValue(pending.Todo.Id, out var version) ? version : null, committed));
             }
         }
         catch (PostgresException refused) when (batch.Count > 1 && IsAboutTheData(refused))
@@ -144,50 +150,11 @@ public sealed partial class TodoGroupCommit : IHostedLifecycleService, ITodoInse
         }
     }
 
-    /// <summary>On a connection of the API's pool, in a transaction of its own: the statement commits as it ends.</summary>
-    private static Task<Dictionary<Guid, uint>> InsertAsync(AsyncServiceScope scope, List<Pending> batch) =>
-        scope.ServiceProvider.GetRequiredService<TodoDbContext>().Database.OnConnectionAsync(
-            connection => TodoInsert.ExecuteAsync(connection, transaction: null, [.. batch.Select(pending => pending.Todo)]));
-
-    /// <summary>Data exceptions (22) and integrity violations (23): one row's fault, not the database's.</summary>
-    private static bool IsAboutTheData(PostgresException exception) => exception.SqlState is ['2', '2' or '3', ..];
-
-    private sealed record Pending(TodoItem Todo)
+    /// <summary>The version of each todo inserted, by id.</summary>
+    private static async Task<Dictionary<Guid, uint>> InsertAsync(NpgsqlConnection connection, List<Pending> batch)
     {
-        /// <summary>The row version (null when the key was taken) once committed, and the eviction of the list pages.</summary>
-        public TaskCompletionSource<(uint? Version, Task Evicted)> Outcome { get; } = new(TaskCreationOptions.RunContinuationsAsynchronously);
-    }
-
-    [LoggerMessage(Level = LogLevel.Warning, Message = "PostgreSQL refused a batch of {Count} todos ({SqlState}); writing them one by one.")]
-    private static partial void LogBatchRefused(ILogger logger, int count, string sqlState);
-}
-
-/// <summary>Inserts a new todo and answers its row version, or null when another todo already has its <c>Idempotency-Key</c>.</summary>
-public interface ITodoInserter
-{
-    Task<uint?> InsertAsync(TodoItem todo);
-}
-
-/// <summary>
-/// The one statement that inserts todos, any number at once: the rows travel as one array per column, so the text and
-/// its plan stay the same whatever the count. A row whose <c>Idempotency-Key</c> is taken is left out instead of
-/// failing the others (a key is its owner's); the rows it returns are the ones inserted.
-/// </summary>
-public static class TodoInsert
-{
-    // The table and columns of TodoItemConfiguration.
-    private const string Sql = """
-        INSERT INTO todos (todo_id, owner_id, title, description, due_date, status, user_email, created_at, updated_at, idempotency_key, idempotency_fingerprint)
-        SELECT * FROM unnest(@ids, @owners, @titles, @descriptions, @due_dates, @statuses, @user_emails, @created, @updated, @keys, @fingerprints)
-        ON CONFLICT (owner_id, idempotency_key) DO NOTHING
-        RETURNING todo_id, xmin
-        """;
-
-    /// <summary>The version of each todo inserted, by id; <paramref name="transaction"/> when the caller has one open.</summary>
-    public static async Task<Dictionary<Guid, uint>> ExecuteAsync(NpgsqlConnection connection, NpgsqlTransaction? transaction,
-        IReadOnlyList<TodoItem> todos, CancellationToken cancellationToken = default)
-    {
-        await using var command = new NpgsqlCommand(Sql, connection, transaction);
+        var todos = batch.ConvertAll(pending => pending.Todo);
+        await using var command = new NpgsqlCommand(InsertSql, connection);
         command.Parameters.AddWithValue("ids", todos.Select(todo => todo.Id).ToArray());
         command.Parameters.AddWithValue("owners", todos.Select(todo => todo.Owner).ToArray());
         command.Parameters.AddWithValue("titles", todos.Select(todo => todo.Title).ToArray());
@@ -201,22 +168,40 @@ public static class TodoInsert
         command.Parameters.Add(new NpgsqlParameter<string?[]>("fingerprints", todos.Select(todo => todo.IdempotencyFingerprint).ToArray()));
 
         var inserted = new Dictionary<Guid, uint>(todos.Count);
-        await using var reader = await command.ExecuteReaderAsync(cancellationToken);
-        while (await reader.ReadAsync(cancellationToken))
+        await using var reader = await command.ExecuteReaderAsync();
+        while (await reader.ReadAsync())
         {
             inserted[reader.GetGuid(0)] = reader.GetFieldValue<uint>(1);
         }
         return inserted;
     }
 
-    /// <summary>Inserts on the context's connection, in its open transaction (the warm-up's, which is rolled back).</summary>
-    public sealed class InTransaction(TodoDbContext db) : ITodoInserter
+    /// <summary>Data exceptions (22) and integrity violations (23): one row's fault, not the database's.</summary>
+    private static bool IsAboutTheData(PostgresException exception) => exception.SqlState is ['2', '2' or '3', ..];
+
+    private sealed record Pending(TodoItem Todo)
     {
-        public async Task<uint?> InsertAsync(TodoItem todo)
+        public TaskCompletionSource<(uint? Version, TodoBatch Batch)> Outcome { get; } = new(TaskCreationOptions.RunContinuationsAsynchronously);
+    }
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "PostgreSQL refused a batch of {Count} todos ({SqlState}); writing them one by one.")]
+    private static partial void LogBatchRefused(ILogger logger, int count, string sqlState);
+}
+
+/// <summary>The todos one commit inserted, and what follows their commit, done once for all of them.</summary>
+public sealed class TodoBatch(IReadOnlyList<TodoItem> inserted)
+{
+    private readonly Lock _gate = new();
+    private Task? _followUp;
+
+    public IReadOnlyList<TodoItem> Inserted { get; } = inserted;
+
+    /// <summary>Starts <paramref name="followUp"/> for this batch on the first call; every call answers that one task.</summary>
+    public Task OnceAsync(Func<IReadOnlyList<TodoItem>, Task> followUp)
+    {
+        lock (_gate)
         {
-            var connection = (NpgsqlConnection)db.Database.GetDbConnection();
-            var transaction = (NpgsqlTransaction?)db.Database.CurrentTransaction?.GetDbTransaction();
-            return (await ExecuteAsync(connection, transaction, [todo])).TryGetValue(todo.Id, out var version) ? version : null;
+            return _followUp ??= followUp(Inserted);
         }
     }
 }
