@@ -1,15 +1,9 @@
-using System.Globalization;
+using System.Reflection;
 using System.Text.Json;
 using System.Text.RegularExpressions;
 using Constructs;
 
 namespace Todo.Aws;
-
-public enum DatabaseMode { Serverless, Provisioned }
-
-public enum CacheMode { Serverless, Nodes }
-
-public enum CacheEngine { Valkey, Redis }
 
 /// <summary>
 /// Every deployment switch, read from CDK context (<c>cdk.json</c> or <c>-c key=value</c>). Defaults fill only what the
@@ -17,66 +11,109 @@ public enum CacheEngine { Valkey, Redis }
 /// </summary>
 public sealed partial record TodoAwsOptions
 {
+    [ContextKey("appName")]
     public string AppName { get; init; } = "todo";
+    [ContextKey("manifest")]
     public string ManifestPath { get; init; } = "aspire-manifest.json";
     /// <summary>The one region everything deploys to, images included: context only, never the AWS CLI's profile.</summary>
+    [ContextKey("region", Required = "the region every stack and image goes to")]
     public required string Region { get; init; }
+    [ContextKey("account")]
     public string? Account { get; init; }
+    [ContextKey("availabilityZones", Required = "zone names differ between regions and accounts, so none is assumed")]
     public required IReadOnlyList<string> AvailabilityZones { get; init; }
+    [ContextKey("natGateways", Min = 0, Max = 2)]
     public int NatGateways { get; init; } = 1;
 
+    [ContextKey("databaseMode")]
     public DatabaseMode DatabaseMode { get; init; } = DatabaseMode.Serverless;
     /// <summary>A major version lets Aurora pick its default minor version, which stays creatable; a full one pins it.</summary>
+    [ContextKey("databaseEngineVersion")]
     public string DatabaseEngineVersion { get; init; } = "16";
+    [ContextKey("databaseInstanceClass")]
     public string DatabaseInstanceClass { get; init; } = "t4g.medium";
+    [ContextKey("databaseMinCapacity", Min = 0.5, Max = 256)]
     public double DatabaseMinCapacity { get; init; } = 0.5;
+    [ContextKey("databaseMaxCapacity", Min = 1, Max = 256)]
     public double DatabaseMaxCapacity { get; init; } = 4;
     /// <summary>The server's connection limit, for classes <see cref="DatabaseConnections"/> does not know.</summary>
+    [ContextKey("databaseMaxConnections", Min = 10, Max = 5000)]
     public int? DatabaseMaxConnections { get; init; }
 
+    [ContextKey("cacheMode")]
     public CacheMode CacheMode { get; init; } = CacheMode.Serverless;
+    [ContextKey("cacheEngine")]
     public CacheEngine CacheEngine { get; init; } = CacheEngine.Valkey;
+    [ContextKey("cacheNodeType")]
     public string CacheNodeType { get; init; } = "cache.t4g.micro";
+    [ContextKey("cacheNodes", Min = 1, Max = 6)]
     public int CacheNodes { get; init; } = 2;
 
+    [ContextKey("desiredCount", Min = 1, Max = 100)]
     public int DesiredCount { get; init; } = 2;
+    [ContextKey("minTasks", Min = 1, Max = 100)]
     public int MinTasks { get; init; } = 2;
+    [ContextKey("maxTasks", Min = 1, Max = 1000)]
     public int MaxTasks { get; init; } = 10;
+    [ContextKey("cpu", Min = 256, Max = 16384)]
     public int Cpu { get; init; } = 512;
+    [ContextKey("memoryMiB", Min = 512, Max = 122880)]
     public int MemoryMiB { get; init; } = 1024;
+    [ContextKey("cpuTargetPercent", Min = 10, Max = 95)]
     public int CpuTargetPercent { get; init; } = 60;
+    [ContextKey("memoryTargetPercent", Min = 10, Max = 95)]
     public int MemoryTargetPercent { get; init; } = 60;
+    [ContextKey("requestsPerTarget", Min = 1, Max = 1_000_000)]
     public int RequestsPerTarget { get; init; } = 6000;
+    [ContextKey("certificateArn")]
     public string? CertificateArn { get; init; }
     /// <summary>The name clients reach the service by, which <see cref="CertificateArn"/>'s certificate covers.</summary>
+    [ContextKey("domainName")]
     public string? DomainName { get; init; }
     /// <summary>A Route 53 hosted zone to hold <see cref="DomainName"/> as an alias of the load balancer.</summary>
+    [ContextKey("hostedZoneId")]
     public string? HostedZoneId { get; init; }
     /// <summary>Lets a public load balancer without <see cref="CertificateArn"/> serve plain HTTP, tokens and all.</summary>
+    [ContextKey("allowPlainHttp")]
     public bool AllowPlainHttp { get; init; }
     /// <summary>Where Cognito's sign-in page may send people back with their code (the first is the one docs/authentication.md uses).</summary>
+    [ContextKey("signInCallbackUrls")]
     public IReadOnlyList<string> SignInCallbackUrls { get; init; } = ["http://localhost:8400/callback"];
     /// <summary>Aurora and the load balancer refuse deletion until this is turned off and deployed.</summary>
+    [ContextKey("deletionProtection")]
     public bool DeletionProtection { get; init; } = true;
     /// <summary>An AWS WAF web ACL in front of the load balancer: AWS managed rule groups and a rate limit per address.</summary>
+    [ContextKey("webAcl")]
     public bool WebAcl { get; init; }
     /// <summary>Requests one client address may send in five minutes before the web ACL blocks it.</summary>
+    [ContextKey("webAclRateLimit", Min = 10, Max = 2_000_000_000)]
     public int WebAclRateLimit { get; init; } = 2000;
+    [ContextKey("accessLogDays", Min = 1, Max = 3650)]
     public int AccessLogDays { get; init; } = 90;
+    [ContextKey("logRetentionDays", Min = 1, Max = 3653)]
     public int LogRetentionDays { get; init; } = 30;
+    [ContextKey("secretRotationDays", Min = 1, Max = 1000)]
     public int SecretRotationDays { get; init; } = 30;
     /// <summary>The AWS Distro for OpenTelemetry collector beside each service (Amazon ECR Public).</summary>
+    [ContextKey("collectorImage")]
     public string CollectorImage { get; init; } = "public.ecr.aws/aws-observability/aws-otel-collector:v0.47.0";
     /// <summary>The share of requests traced to X-Ray, which charges per trace recorded.</summary>
+    [ContextKey("traceSampleRatio", Min = 0, Max = 1)]
     public double TraceSampleRatio { get; init; } = 0.05;
     /// <summary>Where alarms are mailed; without it they only show on the dashboard and in CloudWatch.</summary>
+    [ContextKey("alarmEmail")]
     public string? AlarmEmail { get; init; }
     /// <summary>Interface endpoints for ECR, Secrets Manager and CloudWatch Logs, and the S3 gateway endpoint.</summary>
+    [ContextKey("vpcEndpoints")]
     public bool VpcEndpoints { get; init; }
+    [ContextKey("cacheMaxDataGB", Min = 1, Max = 5000)]
     public int CacheMaxDataGB { get; init; } = 2;
+    [ContextKey("cacheMaxEcpuPerSecond", Min = 1000, Max = 15_000_000)]
     public int CacheMaxEcpuPerSecond { get; init; } = 100_000;
 
+    [ContextKey("imageRepository")]
     public string ImageRepository { get; init; } = "todo";
+    [ContextKey("imageTag")]
     public string? ImageTag { get; init; }
 
     public static TodoAwsOptions FromContext(Node node) => FromContext(node.TryGetContext);
@@ -105,59 +142,34 @@ public sealed partial record TodoAwsOptions
         _ => value.GetRawText(),
     };
 
-    /// <summary>The options from a context that <paramref name="lookUp"/> reads key by key.</summary>
+    /// <summary>
+    /// The options from a context that <paramref name="lookUp"/> reads key by key: each property's
+    /// <see cref="ContextKeyAttribute"/> names its key and range, and its initializer is the default.
+    /// </summary>
     internal static TodoAwsOptions FromContext(Func<string, object?> lookUp)
     {
-        var context = new Context(lookUp);
-        var defaults = new TodoAwsOptions { Region = "", AvailabilityZones = [] };
-        return new TodoAwsOptions
+        var context = new CdkContext(lookUp);
+        var options = new TodoAwsOptions { Region = "", AvailabilityZones = [] };
+        foreach (var property in typeof(TodoAwsOptions).GetProperties())
         {
-            AppName = context.String("appName") ?? defaults.AppName,
-            ManifestPath = context.String("manifest") ?? defaults.ManifestPath,
-            Region = context.String("region")
-                ?? throw new DeploymentRefusedException("Context region is required (cdk.json sets it): the region every stack and image goes to."),
-            Account = context.String("account") ?? Environment.GetEnvironmentVariable("CDK_DEFAULT_ACCOUNT"),
-            AvailabilityZones = context.List("availabilityZones")
-                ?? throw new DeploymentRefusedException("Context availabilityZones is required (cdk.json sets it): zone names differ between regions and accounts, so none is assumed."),
-            NatGateways = context.Int("natGateways", 0, 2) ?? defaults.NatGateways,
-            DatabaseMode = context.Enum<DatabaseMode>("databaseMode") ?? defaults.DatabaseMode,
-            DatabaseEngineVersion = context.String("databaseEngineVersion") ?? defaults.DatabaseEngineVersion,
-            DatabaseInstanceClass = context.String("databaseInstanceClass") ?? defaults.DatabaseInstanceClass,
-            DatabaseMinCapacity = context.Double("databaseMinCapacity", 0.5, 256) ?? defaults.DatabaseMinCapacity,
-            DatabaseMaxCapacity = context.Double("databaseMaxCapacity", 1, 256) ?? defaults.DatabaseMaxCapacity,
-            DatabaseMaxConnections = context.Int("databaseMaxConnections", 10, 5000),
-            CacheMode = context.Enum<CacheMode>("cacheMode") ?? defaults.CacheMode,
-            CacheEngine = context.Enum<CacheEngine>("cacheEngine") ?? defaults.CacheEngine,
-            CacheNodeType = context.String("cacheNodeType") ?? defaults.CacheNodeType,
-            CacheNodes = context.Int("cacheNodes", 1, 6) ?? defaults.CacheNodes,
-            DesiredCount = context.Int("desiredCount", 1, 100) ?? defaults.DesiredCount,
-            MinTasks = context.Int("minTasks", 1, 100) ?? defaults.MinTasks,
-            MaxTasks = context.Int("maxTasks", 1, 1000) ?? defaults.MaxTasks,
-            Cpu = context.Int("cpu", 256, 16384) ?? defaults.Cpu,
-            MemoryMiB = context.Int("memoryMiB", 512, 122880) ?? defaults.MemoryMiB,
-            CpuTargetPercent = context.Int("cpuTargetPercent", 10, 95) ?? defaults.CpuTargetPercent,
-            MemoryTargetPercent = context.Int("memoryTargetPercent", 10, 95) ?? defaults.MemoryTargetPercent,
-            RequestsPerTarget = context.Int("requestsPerTarget", 1, 1_000_000) ?? defaults.RequestsPerTarget,
-            CertificateArn = context.String("certificateArn"),
-            DomainName = context.String("domainName")?.TrimEnd('.').ToLowerInvariant(),
-            HostedZoneId = context.String("hostedZoneId"),
-            AllowPlainHttp = context.Bool("allowPlainHttp") ?? defaults.AllowPlainHttp,
-            SignInCallbackUrls = context.List("signInCallbackUrls") ?? defaults.SignInCallbackUrls,
-            DeletionProtection = context.Bool("deletionProtection") ?? defaults.DeletionProtection,
-            WebAcl = context.Bool("webAcl") ?? defaults.WebAcl,
-            WebAclRateLimit = context.Int("webAclRateLimit", 10, 2_000_000_000) ?? defaults.WebAclRateLimit,
-            AccessLogDays = context.Int("accessLogDays", 1, 3650) ?? defaults.AccessLogDays,
-            LogRetentionDays = context.Int("logRetentionDays", 1, 3653) ?? defaults.LogRetentionDays,
-            SecretRotationDays = context.Int("secretRotationDays", 1, 1000) ?? defaults.SecretRotationDays,
-            CollectorImage = context.String("collectorImage") ?? defaults.CollectorImage,
-            AlarmEmail = context.String("alarmEmail"),
-            TraceSampleRatio = context.Double("traceSampleRatio", 0, 1) ?? defaults.TraceSampleRatio,
-            VpcEndpoints = context.Bool("vpcEndpoints") ?? defaults.VpcEndpoints,
-            CacheMaxDataGB = context.Int("cacheMaxDataGB", 1, 5000) ?? defaults.CacheMaxDataGB,
-            CacheMaxEcpuPerSecond = context.Int("cacheMaxEcpuPerSecond", 1000, 15_000_000) ?? defaults.CacheMaxEcpuPerSecond,
-            ImageRepository = context.String("imageRepository") ?? defaults.ImageRepository,
-            ImageTag = context.String("imageTag"),
-        }.Validated();
+            if (property.GetCustomAttribute<ContextKeyAttribute>() is not { } key)
+            {
+                continue;
+            }
+            if (context.Read(key, property.PropertyType) is { } value)
+            {
+                property.SetValue(options, value);
+            }
+            else if (key.Required is { } reason)
+            {
+                throw new DeploymentRefusedException($"Context {key.Key} is required (cdk.json sets it): {reason}.");
+            }
+        }
+        return (options with
+        {
+            Account = options.Account ?? Environment.GetEnvironmentVariable("CDK_DEFAULT_ACCOUNT"),
+            DomainName = options.DomainName?.TrimEnd('.').ToLowerInvariant(),
+        }).Validated();
     }
 
     private TodoAwsOptions Validated()
@@ -240,63 +252,4 @@ public sealed partial record TodoAwsOptions
 
     [GeneratedRegex(@"^Z[A-Z0-9]{1,31}$")]
     private static partial Regex HostedZone();
-
-    /// <summary>Reads context values that arrive as JSON from cdk.json or as strings from <c>-c key=value</c>.</summary>
-    private sealed class Context(Func<string, object?> lookUp)
-    {
-        public string? String(string key) => lookUp(key) switch
-        {
-            null => null,
-            string text when text.Length == 0 => null,
-            var value => Convert.ToString(value, CultureInfo.InvariantCulture),
-        };
-
-        public IReadOnlyList<string>? List(string key) => lookUp(key) switch
-        {
-            null => null,
-            string text when text.TrimStart().StartsWith('[') => JsonSerializer.Deserialize<string[]>(text),
-            string text => text.Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries),
-            object[] items => items.Select(item => Convert.ToString(item, CultureInfo.InvariantCulture)!).ToArray(),
-            var other => throw new DeploymentRefusedException($"Context {key} must be a list of strings, not {other}."),
-        };
-
-        public bool? Bool(string key) => String(key) switch
-        {
-            null => null,
-            var text when bool.TryParse(text, out var value) => value,
-            var text => throw new DeploymentRefusedException($"Context {key} must be true or false; got '{text}'."),
-        };
-
-        public int? Int(string key, int min, int max) => Double(key, min, max) switch
-        {
-            null => null,
-            var value when value == Math.Floor(value.Value) => (int)value,
-            _ => throw new DeploymentRefusedException($"Context {key} must be a whole number."),
-        };
-
-        public double? Double(string key, double min, double max)
-        {
-            if (String(key) is not { } text)
-            {
-                return null;
-            }
-            if (!double.TryParse(text, NumberStyles.Float, CultureInfo.InvariantCulture, out var value) || value < min || value > max)
-            {
-                throw new DeploymentRefusedException($"Context {key} must be a number from {min} to {max}; got '{text}'.");
-            }
-            return value;
-        }
-
-        public TEnum? Enum<TEnum>(string key) where TEnum : struct, System.Enum
-        {
-            if (String(key) is not { } text)
-            {
-                return null;
-            }
-            return System.Enum.TryParse<TEnum>(text, ignoreCase: true, out var value) && System.Enum.IsDefined(value)
-                ? value
-                : throw new DeploymentRefusedException(
-                    $"Context {key} must be one of {string.Join(", ", System.Enum.GetNames<TEnum>().Select(name => name.ToLowerInvariant()))}; got '{text}'.");
-        }
-    }
 }
