@@ -24,6 +24,6 @@ public sealed class TodoAccessOptions
     /// </summary>
     public bool AllowAnonymous { get; set; }
 
-    /// <summary>Production refuses <see cref="AllowAnonymous"/> unless this confirms it too.</summary>
-    public bool AllowAnonymousInProduction { get; set; }
+    /// <summary>Every environment but Development refuses <see cref="AllowAnonymous"/> unless this confirms it too.</summary>
+    public bool AllowAnonymousOutsideDevelopment { get; set; }
 }

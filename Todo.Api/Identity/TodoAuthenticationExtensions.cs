@@ -116,7 +116,7 @@ public static partial class TodoAuthenticationExtensions
 
     /// <summary>
     /// Before the API listens: false (and logged) where it must not start, i.e. in Production without the settings
-    /// that validate a token, or with the open API switched on but not confirmed for Production.
+    /// that validate a token, or in any environment but Development with the open API switched on but not confirmed.
     /// </summary>
     public static bool CheckTodoAccess(this WebApplication app)
     {
@@ -125,9 +125,9 @@ public static partial class TodoAuthenticationExtensions
         var production = app.Environment.IsProduction();
         if (access.AllowAnonymous)
         {
-            if (production && !access.AllowAnonymousInProduction)
+            if (!app.Environment.IsDevelopment() && !access.AllowAnonymousOutsideDevelopment)
             {
-                LogAnonymousRefused(logger);
+                LogAnonymousRefused(logger, app.Environment.EnvironmentName);
                 return false;
             }
             LogAnonymousAllowed(logger, app.Environment.EnvironmentName);
@@ -145,8 +145,8 @@ public static partial class TodoAuthenticationExtensions
         return true;
     }
 
-    [LoggerMessage(Level = LogLevel.Critical, Message = "Not starting: Authentication:AllowAnonymous opens every todo to anyone, and Production also needs Authentication:AllowAnonymousInProduction=true to confirm it.")]
-    private static partial void LogAnonymousRefused(ILogger logger);
+    [LoggerMessage(Level = LogLevel.Critical, Message = "Not starting: Authentication:AllowAnonymous opens every todo to anyone, and outside Development ({Environment}) it also needs Authentication:AllowAnonymousOutsideDevelopment=true to confirm it.")]
+    private static partial void LogAnonymousRefused(ILogger logger, string environment);
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "Authentication:AllowAnonymous is on ({Environment}): requests without a token may read, change and delete every todo.")]
     private static partial void LogAnonymousAllowed(ILogger logger, string environment);

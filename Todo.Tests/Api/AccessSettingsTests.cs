@@ -8,7 +8,10 @@ using Todo.Tests.Infrastructure;
 
 namespace Todo.Tests.Api;
 
-/// <summary>Secure by default: Production without authentication settings does not start, and the open API is an explicit, logged choice.</summary>
+/// <summary>
+/// Secure by default: Production without authentication settings does not start, and the open API is an explicit,
+/// logged choice that only Development takes without a second switch confirming it.
+/// </summary>
 [Collection(TodoSystemCollection.Name)]
 [Trait("Category", "Slow")]
 public sealed class AccessSettingsTests(TodoSystem system)
@@ -34,13 +37,31 @@ public sealed class AccessSettingsTests(TodoSystem system)
         Assert.Contains("set Authentication:Schemes:Bearer:ValidAudiences (or Authentication:Schemes:Bearer:ValidClientIds)", printed);
     }
 
-    [Fact]
-    public async Task The_open_api_switch_alone_is_refused_in_production()
+    [Theory]
+    [InlineData("Production")]
+    [InlineData("Staging")]
+    public async Task The_open_api_switch_alone_is_refused_in_every_environment_but_development(string environment)
     {
-        var (exitCode, printed) = await RunProductionAsync([KeyValuePair.Create("Authentication:AllowAnonymous", "true")]);
+        var (exitCode, printed) = await RunAsync(environment, [KeyValuePair.Create("Authentication:AllowAnonymous", "true")]);
 
         Assert.NotEqual(0, exitCode);
-        Assert.Contains("Authentication:AllowAnonymousInProduction=true", printed);
+        Assert.Contains($"outside Development ({environment}) it also needs Authentication:AllowAnonymousOutsideDevelopment=true", printed);
+        Assert.DoesNotContain("Unhandled exception", printed);
+    }
+
+    [Fact]
+    public async Task Development_takes_the_open_api_switch_alone_and_warns_at_start()
+    {
+        var logs = new ConcurrentQueue<string>();
+        await using var api = system.StartAnotherApi(
+            new Dictionary<string, string?> { ["Authentication:AllowAnonymous"] = "true" },
+            builder => builder.UseEnvironment("Development").ConfigureLogging(logging => logging.AddProvider(new CapturingLoggerProvider(logs))));
+        using var anonymous = api.CreateClient();
+
+        using var response = await anonymous.GetAsync("/todos?limit=1");
+
+        Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+        Assert.Contains(logs, line => line.Contains("Authentication:AllowAnonymous is on (Development)", StringComparison.Ordinal));
     }
 
     [Fact]
@@ -48,7 +69,7 @@ public sealed class AccessSettingsTests(TodoSystem system)
     {
         var logs = new ConcurrentQueue<string>();
         await using var api = system.StartAnotherApi(
-            new Dictionary<string, string?> { ["Authentication:AllowAnonymous"] = "true", ["Authentication:AllowAnonymousInProduction"] = "true" },
+            new Dictionary<string, string?> { ["Authentication:AllowAnonymous"] = "true", ["Authentication:AllowAnonymousOutsideDevelopment"] = "true" },
             builder => builder.ConfigureLogging(logging => logging.AddProvider(new CapturingLoggerProvider(logs))));
         using var anonymous = api.CreateClient();
         var mine = await api.Client.CreateTodoAsync();
@@ -75,12 +96,15 @@ public sealed class AccessSettingsTests(TodoSystem system)
         Assert.Equal(HttpStatusCode.Unauthorized, response.StatusCode);
     }
 
-    private async Task<(int ExitCode, string Printed)> RunProductionAsync(IEnumerable<KeyValuePair<string, string>> settings)
+    private Task<(int ExitCode, string Printed)> RunProductionAsync(IEnumerable<KeyValuePair<string, string>> settings) =>
+        RunAsync("Production", settings);
+
+    private async Task<(int ExitCode, string Printed)> RunAsync(string environmentName, IEnumerable<KeyValuePair<string, string>> settings)
     {
         var environment = new Dictionary<string, string?>
         {
             ["ASPNETCORE_URLS"] = "http://127.0.0.1:0",
-            ["ASPNETCORE_ENVIRONMENT"] = "Production",
+            ["ASPNETCORE_ENVIRONMENT"] = environmentName,
             ["ConnectionStrings__todos"] = system.TodosConnectionString,
             ["ConnectionStrings__cache"] = system.CacheConnectionString,
         };

@@ -105,7 +105,7 @@ await using (var servers = await TodoServers.StartAsync("postgres", "todos", "ca
         var all = new Dictionary<string, string>(identity.ApiSettings(benchClient))
         {
             ["Authentication:AllowAnonymous"] = "true",
-            ["Authentication:AllowAnonymousInProduction"] = "true",
+            ["Authentication:AllowAnonymousOutsideDevelopment"] = "true",
             ["ConnectionStrings:todos"] = todos,
             ["ConnectionStrings:cache"] = cache,
             ["OutputCache:Enabled"] = outputCaching ? "true" : "false",
