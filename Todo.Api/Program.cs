@@ -1,6 +1,7 @@
 using Todo.Api;
 using Todo.Api.Data;
 using Todo.Api.Identity;
+using Todo.Api.Limits;
 using Todo.Api.Problems;
 using Todo.Api.Todos;
 using Todo.ServiceDefaults.Security;
@@ -16,6 +17,7 @@ var builder = WebApplication.CreateBuilder(args);
 builder.AddServiceDefaults();
 builder.AddTodoDatabase();
 builder.AddTodoAuthentication();
+builder.AddCallerLimits();
 builder.AddSharedOutputCache("cache", redis => redis.DisableTracing = !builder.IsExportingTelemetry());
 builder.AddTodoProblemDetails();
 builder.AddTodoOpenApi();
@@ -26,9 +28,12 @@ await using var app = builder.Build();
 app.UseSecurityHeaders();
 app.UseExceptionHandler();
 app.UseStatusCodePages();
+app.UsePrivateResponses();
 // The todo routes' policy authenticates their bearer token (there is no default scheme): before the cache is consulted.
 app.UseAuthorization();
+app.UseCallerLimits();
 app.UseSharedOutputCache();
+app.UseCallerReadLimits();
 app.UseDatabaseDeadline();
 app.UseRateLimiter();
 

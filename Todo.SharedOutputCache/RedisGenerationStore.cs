@@ -21,9 +21,12 @@ namespace Todo.SharedOutputCache;
 /// that was lost (expired, evicted, or Redis restarted) is made again with a value no surviving entry can carry.
 /// A write costs one command whatever is cached: entries of older generations are never read again and go when they
 /// expire (or earlier, as the least recently used, when Redis runs short of memory). Each generation stores at most
-/// <c>maximumEntries</c> entries, so a client that asks for endless variants (pages after every id) cannot fill Redis.
+/// <c>maximumEntries</c> entries, so a client that asks for endless variants (pages after every id) cannot fill Redis,
+/// and a key's quota stores at most <c>maximumBytesPerQuota</c> per entry lifetime, counted in <c>{prefix}{quota}#quota</c>
+/// (a slot of its own, so charged by a command of its own before the store), so no one owner's pages fill it either.
 /// </remarks>
-internal sealed class RedisGenerationStore(IConnectionMultiplexer redis, string keyPrefix, TimeSpan entryLifetime, int maximumEntries)
+internal sealed class RedisGenerationStore(IConnectionMultiplexer redis, string keyPrefix, TimeSpan entryLifetime, int maximumEntries,
+    long maximumBytesPerQuota)
 {
     private const int StampLength = sizeof(long);
 
@@ -52,6 +55,18 @@ internal sealed class RedisGenerationStore(IConnectionMultiplexer redis, string 
         end
         redis.call('SET', KEYS[2], ARGV[2], 'PX', ARGV[3])
         redis.call('PEXPIRE', KEYS[1], ARGV[4])
+        return 1
+        """;
+
+    // Adds the entry's bytes to what its quota stored in this window (which starts with its first entry) if they fit.
+    private const string ChargeScript = """
+        local used = tonumber(redis.call('GET', KEYS[1]) or '0')
+        if used + tonumber(ARGV[1]) > tonumber(ARGV[3]) then
+          return 0
+        end
+        if redis.call('INCRBY', KEYS[1], ARGV[1]) == tonumber(ARGV[1]) then
+          redis.call('PEXPIRE', KEYS[1], ARGV[2])
+        end
         return 1
         """;
 
@@ -106,9 +121,17 @@ internal sealed class RedisGenerationStore(IConnectionMultiplexer redis, string 
         }
     }
 
-    /// <summary>Stores <paramref name="response"/> unless a write moved the tag past <paramref name="generation"/> or the generation is full.</summary>
+    /// <summary>
+    /// Stores <paramref name="response"/> unless a write moved the tag past <paramref name="generation"/>, the generation
+    /// is full, or the key's quota has no room left in this window.
+    /// </summary>
     public async Task<StoreOutcome> TryStoreAsync(SharedOutputCacheKey key, long generation, ReadOnlyMemory<byte> response)
     {
+        if (key.Quota is { } quota && (long)await Database.ScriptEvaluateAsync(ChargeScript, [QuotaKey(quota)],
+                [StampLength + response.Length, _entryLifetimeMilliseconds, maximumBytesPerQuota]) == 0)
+        {
+            return StoreOutcome.OverQuota;
+        }
         var entry = new byte[StampLength + response.Length];
         BinaryPrimitives.WriteInt64LittleEndian(entry, generation);
         response.Span.CopyTo(entry.AsSpan(StampLength));
@@ -126,6 +149,8 @@ internal sealed class RedisGenerationStore(IConnectionMultiplexer redis, string 
     private RedisKey GenerationKey(string tag) => $"{keyPrefix}{{{SharedOutputCacheKey.ValidTag(tag)}}}";
 
     private RedisKey EntryKey(SharedOutputCacheKey key) => $"{keyPrefix}{{{key.Tag}}}:{key.Variant}";
+
+    private RedisKey QuotaKey(string quota) => $"{keyPrefix}{{{quota}}}#quota";
 }
 
 /// <summary>What became of a response offered to <see cref="RedisGenerationStore"/>.</summary>
@@ -136,4 +161,6 @@ internal enum StoreOutcome
     Stored = 1,
     /// <summary>The generation already holds its maximum number of entries.</summary>
     Full = 2,
+    /// <summary>The key's quota has stored its allowance of bytes in this window.</summary>
+    OverQuota = 3,
 }

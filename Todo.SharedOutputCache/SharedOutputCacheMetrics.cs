@@ -21,7 +21,7 @@ public sealed class SharedOutputCacheMetrics
         _failures = meter.CreateCounter<long>("todo.output_cache.failures", "{operation}", "Store operations that failed or timed out.");
         _skipped = meter.CreateCounter<long>("todo.output_cache.skipped", "{operation}", "Store operations not attempted while the circuit was open.");
         _storesRefused = meter.CreateCounter<long>("todo.output_cache.stores_refused", "{entry}",
-            "Responses not stored: a write invalidated their tag while they were computed (stale), or the tag holds its maximum (full).");
+            "Responses not stored: a write invalidated their tag while they were computed (stale), the tag holds its maximum (full), or their quota has stored its bytes for now (over_quota).");
     }
 
     public void Hit(int requests) => _hits.Add(requests);
@@ -31,7 +31,12 @@ public sealed class SharedOutputCacheMetrics
     public void Failure(string operation) => _failures.Add(1, new KeyValuePair<string, object?>("operation", operation));
 
     internal void StoreRefused(StoreOutcome reason) =>
-        _storesRefused.Add(1, new KeyValuePair<string, object?>("reason", reason == StoreOutcome.Full ? "full" : "stale"));
+        _storesRefused.Add(1, new KeyValuePair<string, object?>("reason", reason switch
+        {
+            StoreOutcome.Full => "full",
+            StoreOutcome.OverQuota => "over_quota",
+            _ => "stale",
+        }));
 
     public void Skipped(string operation) => _skipped.Add(1, new KeyValuePair<string, object?>("operation", operation));
 }

@@ -44,6 +44,14 @@ public sealed class SharedOutputCacheOptions
     [Range(1, 1_000_000)]
     public int MaximumEntriesPerTag { get; set; } = 1000;
 
+    /// <summary>
+    /// Bytes of entries one quota (an owner, as the key names it) may store within each <see cref="EntryLifetime"/>;
+    /// past it, that quota's responses are served, not stored, until the window ends, and nobody else's entries make way
+    /// for them. As every entry expires within the window, at most twice this is alive at once. Shared by every instance.
+    /// </summary>
+    [Range(64 * 1024, 1024L * 1024 * 1024)]
+    public long MaximumBytesPerQuota { get; set; } = 32 * 1024 * 1024;
+
     /// <summary>Prefix of every key the store writes, so several applications can share one Redis.</summary>
     /// <remarks>Braces would change which Redis cluster slot a key falls in; the store's keys of one tag must share one.</remarks>
     [Required(AllowEmptyStrings = true)]

@@ -30,7 +30,7 @@ public sealed partial class SharedOutputCacheStore
         SharedOutputCacheMetrics metrics, ILogger<SharedOutputCacheStore> logger, TimeProvider timeProvider)
     {
         var settings = options.Value;
-        _redis = new RedisGenerationStore(redis, settings.KeyPrefix, settings.EntryLifetime, settings.MaximumEntriesPerTag);
+        _redis = new RedisGenerationStore(redis, settings.KeyPrefix, settings.EntryLifetime, settings.MaximumEntriesPerTag, settings.MaximumBytesPerQuota);
         _database = redis.GetDatabase();
         _metrics = metrics;
         _logger = logger;
@@ -145,7 +145,8 @@ public sealed partial class SharedOutputCacheStore
 
     /// <summary>
     /// Stores <paramref name="entry"/> unless a write invalidated its tag after the lookup that returned
-    /// <paramref name="generation"/>, or the tag already has <see cref="SharedOutputCacheOptions.MaximumEntriesPerTag"/> entries.
+    /// <paramref name="generation"/>, the tag already has <see cref="SharedOutputCacheOptions.MaximumEntriesPerTag"/> entries,
+    /// or the key's quota has stored <see cref="SharedOutputCacheOptions.MaximumBytesPerQuota"/> within the window.
     /// </summary>
     internal async Task StoreAsync(SharedOutputCacheKey key, long generation, byte[] entry)
     {

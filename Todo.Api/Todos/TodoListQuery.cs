@@ -56,6 +56,12 @@ public sealed record TodoListQuery(TodoStatus? Status, string? UserEmail, string
         return query is not null;
     }
 
+    /// <summary>The page size a request of <c>GET /todos</c> asks for; the default when it names none or a bad one (a 400).</summary>
+    public static int LimitAsked(HttpRequest request) =>
+        int.TryParse(request.Query["limit"], NumberStyles.None, CultureInfo.InvariantCulture, out var limit) && limit is >= 1 and <= TodoLimits.MaxPageSize
+            ? limit
+            : TodoLimits.DefaultPageSize;
+
     private static void AddError(Dictionary<string, string[]> errors, string field, string? error)
     {
         if (error is not null)

@@ -19,7 +19,8 @@ namespace Todo.Api.Todos;
 /// everyone who sees every owner's todos). A list page is cached under its caller's tag, <c>todo-lists:{owner}</c>, or
 /// <c>todo-lists</c> for pages across owners. Keys come from the parsed request, so equal requests share an entry, and
 /// name no host, so every instance shares them; a caller's key holds their owner, so no request is ever answered with
-/// another owner's entry, 304s included.
+/// another owner's entry, 304s included. Every entry is stored from its caller's quota of bytes, so one caller asking
+/// for pages no cache holds fills only its own share of Redis (<c>OutputCache:MaximumBytesPerQuota</c>).
 /// </remarks>
 public sealed class TodoStore(TodoDbContext db, TodoGroupCommit commits, SharedOutputCacheStore? cache)
 {
@@ -171,7 +172,7 @@ public sealed class TodoStore(TodoDbContext db, TodoGroupCommit commits, SharedO
             return null;
         }
         var caller = TodoCaller.Of(request.HttpContext);
-        return new SharedOutputCacheKey(ItemTag(id), caller.SeesEveryOwner ? EveryOwner : $"owner:{caller.Owner}");
+        return new SharedOutputCacheKey(ItemTag(id), caller.SeesEveryOwner ? EveryOwner : $"owner:{caller.Owner}", QuotaOf(caller));
     }
 
     /// <summary>The key of a list page: its caller's tag and its query as parsed (<c>limit=0100</c> is <c>limit=100</c>); none for a bad query.</summary>
@@ -183,7 +184,7 @@ public sealed class TodoStore(TodoDbContext db, TodoGroupCommit commits, SharedO
             return null;
         }
         var caller = TodoCaller.Of(request.HttpContext);
-        return new SharedOutputCacheKey(caller.SeesEveryOwner ? ListTag : OwnerListTag(caller.Owner), parsed.CacheVariant);
+        return new SharedOutputCacheKey(caller.SeesEveryOwner ? ListTag : OwnerListTag(caller.Owner), parsed.CacheVariant, QuotaOf(caller));
     }
 
     public static string ItemTag(Guid id) => $"todo:{id}";
@@ -212,6 +213,9 @@ public sealed class TodoStore(TodoDbContext db, TodoGroupCommit commits, SharedO
     ];
 
     private static NpgsqlParameter Parameter(string name, object? value, NpgsqlDbType type) => new(name, type) { Value = value ?? DBNull.Value };
+
+    /// <summary>Whose share of the cache an entry is stored from: the caller's (every anonymous caller shares one).</summary>
+    private static string QuotaOf(TodoCaller caller) => $"owner:{Escape(caller.Owner)}";
 
     /// <summary>A tag may not hold braces (SharedOutputCacheKey); this keeps any subject apart from any other.</summary>
     private static string Escape(string owner) =>

@@ -109,12 +109,12 @@ public sealed class CacheStack : Stack, IAwsTarget
 
     /// <summary>
     /// What user <see cref="ApplicationUser"/> may do: the output cache's keys only (its prefix, <c>todo/</c>), and only the
-    /// commands its store sends (GET; EVAL and EVALSHA, after SCRIPT LOAD, of scripts that call GET, SET, INCR, PEXPIRE
-    /// and TIME), its health check (PING) and the client's handshake (ECHO, INFO, CLUSTER NODES, CLIENT SETNAME and ID).
+    /// commands its store sends (GET; EVAL and EVALSHA, after SCRIPT LOAD, of scripts that call GET, SET, INCR, INCRBY,
+    /// PEXPIRE and TIME), its health check (PING) and the client's handshake (ECHO, INFO, CLUSTER NODES, CLIENT SETNAME and ID).
     /// Everything else, and every other key, is refused.
     /// </summary>
     public const string ApplicationAccess =
-        "on ~todo/* -@all +get +set +incr +pexpire +time +eval +evalsha +script|load +ping +echo +info +cluster|nodes +client|setname +client|id";
+        "on ~todo/* -@all +get +set +incr +incrby +pexpire +time +eval +evalsha +script|load +ping +echo +info +cluster|nodes +client|setname +client|id";
 
     public ResolvedValue Resolve(string path) => path switch
     {

@@ -98,6 +98,8 @@ public sealed class CacheBoundTests(TodoSystem system, ITestOutputHelper output)
             ["OutputCache:KeyPrefix"] = prefix,
             // Redis is paused for less than a lookup may wait (and than the client's own 1 s), so no lookup gives up.
             ["OutputCache:OperationTimeout"] = "00:00:05",
+            // One caller sends all 100 at once: none may wait for a place among its requests.
+            ["CallerLimits:Requests"] = "128",
         });
         await using var redis = await ConnectionMultiplexer.ConnectAsync($"{system.CacheConnectionString},allowAdmin=true");
         var server = redis.GetServers().Single();

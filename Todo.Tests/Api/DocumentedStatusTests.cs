@@ -8,8 +8,8 @@ namespace Todo.Tests.Api;
 
 /// <summary>
 /// The OpenAPI document lists, for each todo operation, exactly the statuses the operation answers with: each one is
-/// provoked here (503 from an instance whose PostgreSQL is nowhere, 401 and 403 from bad callers), and none is
-/// documented that nothing provokes.
+/// provoked here (503 from an instance whose PostgreSQL is nowhere, 401 and 403 from bad callers, 429 from a caller
+/// whose one place is held by a read waiting on a <see cref="TableLock"/>), and none is documented that nothing provokes.
 /// </summary>
 [Collection(TodoSystemCollection.Name)]
 public sealed class DocumentedStatusTests(TodoSystem system)
@@ -62,14 +62,30 @@ public sealed class DocumentedStatusTests(TodoSystem system)
         using var anonymous = system.Api.CreateClient();
         using var withoutSubject = system.Api.CreateClient();
         withoutSubject.DefaultRequestHeaders.Authorization = new("Bearer", TestTokens.Shared.Mint(new Dictionary<string, object> { ["email"] = "nobody@example.com" }));
-        foreach (var (operation, statuses) in observed)
+        async Task SendEveryOperationAsync(HttpClient client)
         {
-            var (method, path) = (operation.Split(' ')[0], operation.Split(' ')[1].Replace("{todoId}", todo.TodoId.ToString(), StringComparison.Ordinal));
-            var body = method is "post" or "put" or "patch" ? valid : null;
-            foreach (var client in new[] { anonymous, withoutSubject })
+            foreach (var (operation, statuses) in observed)
             {
+                var (method, path) = (operation.Split(' ')[0], operation.Split(' ')[1].Replace("{todoId}", todo.TodoId.ToString(), StringComparison.Ordinal));
+                var body = method is "post" or "put" or "patch" ? valid : null;
                 statuses.Add((int)await SendAsync(client, new HttpMethod(method.ToUpperInvariant()), path, body, "application/json", null, null));
             }
+        }
+        await SendEveryOperationAsync(anonymous);
+        await SendEveryOperationAsync(withoutSubject);
+
+        // Every operation: 429 for a caller past its share (one request in progress, none waiting).
+        await using (var limited = system.StartAnotherApi(new Dictionary<string, string?> { ["CallerLimits:Requests"] = "1", ["CallerLimits:QueuedRequests"] = "0" }))
+        {
+            using var caller = limited.ClientFor($"limited-{Guid.NewGuid():N}");
+            Task<HttpResponseMessage> held;
+            await using (var table = await TableLock.TakeAsync(system.TodosConnectionString))
+            {
+                held = caller.GetAsync("/todos?status=done");
+                await table.UntilWaitingAsync(1);
+                await SendEveryOperationAsync(caller);
+            }
+            (await held).Dispose();
         }
 
         var document = await api.GetFromJsonAsync<JsonElement>("/openapi/v1.json");

@@ -7,7 +7,7 @@ namespace Todo.Tests.Caching;
 /// <summary>
 /// The store on its own, against the tests' Redis, each test under a key prefix of its own: an entry is served only
 /// under the generation it was stored with, a write on one instance hides it on every other, a tag holds at most its
-/// quota, and a Redis that does not answer opens the circuit, which only the background probe closes.
+/// maximum of entries and a quota at most its bytes, and a Redis that does not answer opens the circuit, which only the background probe closes.
 /// </summary>
 [Collection(TodoSystemCollection.Name)]
 [Trait("Category", "Caching")]
@@ -79,7 +79,7 @@ public sealed class SharedOutputCacheStoreTests(TodoSystem system) : IAsyncLifet
     }
 
     [Fact]
-    public async Task A_generation_stores_at_most_its_quota_and_the_next_generation_has_room_again()
+    public async Task A_generation_stores_at_most_its_maximum_of_entries_and_the_next_generation_has_room_again()
     {
         var store = Store(options => options.MaximumEntriesPerTag = 2);
         SharedOutputCacheKey[] variants = [new("todo-lists", "a"), new("todo-lists", "b"), new("todo-lists", "c")];
@@ -94,6 +94,28 @@ public sealed class SharedOutputCacheStoreTests(TodoSystem system) : IAsyncLifet
 
         Assert.Equal(2, stored);
         Assert.Equal(1, await CountHitsAsync(store, variants));
+    }
+
+    [Fact]
+    public async Task A_quota_stores_at_most_its_bytes_across_instances_and_another_quota_still_stores()
+    {
+        await using var otherRedis = await ConnectionMultiplexer.ConnectAsync(system.CacheConnectionString);
+        var response = new byte[40 * 1024];
+        // 64 KiB a quota: one 40 KiB entry fits, a second does not, on whichever instance it is offered.
+        Action<SharedOutputCacheOptions> small = options => options.MaximumBytesPerQuota = 64 * 1024;
+        var one = Store(small);
+        var other = Store(small, otherRedis);
+        SharedOutputCacheKey[] alices = [new("todo-lists:alice", "a", "alice"), new("todo-lists:alice", "b", "alice"), new("todo:3", "", "alice")];
+        var bobs = new SharedOutputCacheKey("todo-lists:bob", "a", "bob");
+
+        await one.StoreAsync(alices[0], (await one.LookupAsync(alices[0])).Generation!.Value, response);
+        await other.StoreAsync(alices[1], (await other.LookupAsync(alices[1])).Generation!.Value, response);
+        await one.StoreAsync(alices[2], (await one.LookupAsync(alices[2])).Generation!.Value, response);
+        await other.StoreAsync(bobs, (await other.LookupAsync(bobs)).Generation!.Value, response);
+
+        Assert.Equal(1, await CountHitsAsync(one, alices));
+        Assert.Equal(1, await CountHitsAsync(one, [alices[0]]));
+        Assert.Equal(1, await CountHitsAsync(other, [bobs]));
     }
 
     /// <summary>

@@ -205,6 +205,8 @@ public sealed class HangTests(FaultServers faults, ITestOutputHelper output) : I
         var path = $"/todos/{cached.TodoId}";
         (await client.GetAsync(path)).Dispose();
         var patched = await Task.WhenAll(Enumerable.Range(0, 2).Select(_ => client.CreateTodoAsync()));
+        // Writers are clients of their own, as many users would be: one caller's share holds at most 64 requests at once.
+        var writerClients = Enumerable.Range(0, writers).Select(writer => TestTokens.Shared.Client(_api.BaseAddress, $"writer-{writer}-{Guid.NewGuid():N}")).ToList();
         var clock = Stopwatch.StartNew();
         var samples = new ConcurrentQueue<Sample>();
         var health = new ConcurrentQueue<(TimeSpan At, string Status)>();
@@ -247,7 +249,7 @@ public sealed class HangTests(FaultServers faults, ITestOutputHelper output) : I
 
         var patches = 0;
         var traffic = Enumerable.Range(0, Readers).Select(_ => Task.Run(() => Loop("cached read", () => client.GetAsync(path), TimeSpan.Zero)))
-            .Concat(Enumerable.Range(0, writers).Select(_ => Task.Run(() => Loop("create", () => client.PostAsJsonAsync("/todos", TodoTestData.ValidBody()), TimeSpan.Zero))))
+            .Concat(writerClients.Select(writer => Task.Run(() => Loop("create", () => writer.PostAsJsonAsync("/todos", TodoTestData.ValidBody()), TimeSpan.Zero))))
             // A todo nobody has: PostgreSQL answers 404, and no 404 is cached.
             .Append(Task.Run(() => Loop("uncached read", () => client.GetAsync($"/todos/{Guid.CreateVersion7()}"), TimeSpan.FromMilliseconds(20))))
             .Append(Task.Run(() => Loop("list", () => client.GetAsync($"/todos?userEmail={Uri.EscapeDataString(TodoTestData.NewOwner())}"), TimeSpan.FromMilliseconds(20))))
@@ -273,6 +275,7 @@ public sealed class HangTests(FaultServers faults, ITestOutputHelper output) : I
         await Task.Delay(s_after);
         await stop.CancelAsync();
         await Task.WhenAll(traffic).WaitAsync(TimeSpan.FromMinutes(1));
+        writerClients.ForEach(writer => writer.Dispose());
         return new HangRun([.. samples], [.. health], frozenAt, thawedAt);
     }
 
