@@ -18,14 +18,12 @@ public sealed class CallerLimitTests(TodoSystem system)
     [Fact]
     public async Task A_caller_with_its_requests_in_progress_is_told_429_even_for_a_cache_hit_while_another_caller_is_served()
     {
-        await using var api = system.StartAnotherApi(new Dictionary<string, string?> { ["CallerLimits:Requests"] = "1", ["CallerLimits:QueuedRequests"] = "0" });
-        using var alice = api.ClientFor($"alice-{Guid.NewGuid():N}");
-        using var bob = api.ClientFor($"bob-{Guid.NewGuid():N}");
+        await using var callers = TwoCallers.Start(system, "Requests", "1");
+        var (alice, bob, refused) = (callers.Alice, callers.Bob, callers.Refused);
         var alices = await alice.CreateTodoAsync();
         var bobs = await bob.CreateTodoAsync();
         await ReadUntilCachedAsync(alice, $"/todos/{alices.TodoId}");
         await ReadUntilCachedAsync(bob, $"/todos/{bobs.TodoId}");
-        using var refused = new RefusalCounter(api.Services.GetRequiredService<IMeterFactory>());
 
         HttpResponseMessage aliceHit, bobHit;
         Task<HttpResponseMessage> held;
@@ -54,13 +52,11 @@ public sealed class CallerLimitTests(TodoSystem system)
     public async Task A_caller_whose_reads_fill_its_share_is_told_429_while_its_cache_hits_and_another_callers_reads_go_on()
     {
         // Two reads at once: a page of 200 todos fills them.
-        await using var api = system.StartAnotherApi(new Dictionary<string, string?> { ["CallerLimits:Reads"] = "2", ["CallerLimits:QueuedReads"] = "0" });
-        using var alice = api.ClientFor($"alice-{Guid.NewGuid():N}");
-        using var bob = api.ClientFor($"bob-{Guid.NewGuid():N}");
+        await using var callers = TwoCallers.Start(system, "Reads", "2");
+        var (alice, bob, refused) = (callers.Alice, callers.Bob, callers.Refused);
         var cached = await alice.CreateTodoAsync();
         var uncached = await alice.CreateTodoAsync();
         await ReadUntilCachedAsync(alice, $"/todos/{cached.TodoId}");
-        using var refused = new RefusalCounter(api.Services.GetRequiredService<IMeterFactory>());
 
         HttpResponseMessage aliceRead, aliceHit;
         Task<HttpResponseMessage> page, bobRead;
@@ -94,6 +90,28 @@ public sealed class CallerLimitTests(TodoSystem system)
             using var read = await client.GetAsync(path);
             return read.Headers.Contains("Age");
         }, TimeSpan.FromSeconds(10)), $"{path} was never cached");
+
+    /// <summary>An instance with one share of a caller and no queue for it, two callers of it, and its refusals.</summary>
+    private sealed class TwoCallers(TodoApiInstance api) : IAsyncDisposable
+    {
+        public HttpClient Alice { get; } = api.ClientFor($"alice-{Guid.NewGuid():N}");
+
+        public HttpClient Bob { get; } = api.ClientFor($"bob-{Guid.NewGuid():N}");
+
+        public RefusalCounter Refused { get; } = new(api.Services.GetRequiredService<IMeterFactory>());
+
+        /// <summary><paramref name="share"/> is <c>Requests</c> or <c>Reads</c> (and <c>Queued…</c> is zero).</summary>
+        public static TwoCallers Start(TodoSystem system, string share, string value) =>
+            new(system.StartAnotherApi(new Dictionary<string, string?> { [$"CallerLimits:{share}"] = value, [$"CallerLimits:Queued{share}"] = "0" }));
+
+        public async ValueTask DisposeAsync()
+        {
+            Alice.Dispose();
+            Bob.Dispose();
+            Refused.Dispose();
+            await api.DisposeAsync();
+        }
+    }
 
     /// <summary>One API instance's <c>todo.caller.refused</c> measurements while it lives, by limit.</summary>
     private sealed class RefusalCounter : IDisposable

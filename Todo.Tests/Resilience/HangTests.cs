@@ -205,8 +205,10 @@ public sealed class HangTests(FaultServers faults, ITestOutputHelper output) : I
         var path = $"/todos/{cached.TodoId}";
         (await client.GetAsync(path)).Dispose();
         var patched = await Task.WhenAll(Enumerable.Range(0, 2).Select(_ => client.CreateTodoAsync()));
-        // Writers are clients of their own, as many users would be: one caller's share holds at most 64 requests at once.
-        var writerClients = Enumerable.Range(0, writers).Select(writer => TestTokens.Shared.Client(_api.BaseAddress, $"writer-{writer}-{Guid.NewGuid():N}")).ToList();
+        // The writers are two users besides the readers' (one caller's share holds 64 requests in progress): each of
+        // them keeps all its creates in progress, and the readers' share stays theirs.
+        var writerUsers = Enumerable.Range(0, 2).Select(_ => TestTokens.Shared.Client(_api.BaseAddress, $"writer-{Guid.NewGuid():N}")).ToList();
+        var writerClients = Enumerable.Range(0, writers).Select(writer => writerUsers[writer % writerUsers.Count]).ToList();
         var clock = Stopwatch.StartNew();
         var samples = new ConcurrentQueue<Sample>();
         var health = new ConcurrentQueue<(TimeSpan At, string Status)>();
@@ -275,7 +277,7 @@ public sealed class HangTests(FaultServers faults, ITestOutputHelper output) : I
         await Task.Delay(s_after);
         await stop.CancelAsync();
         await Task.WhenAll(traffic).WaitAsync(TimeSpan.FromMinutes(1));
-        writerClients.ForEach(writer => writer.Dispose());
+        writerUsers.ForEach(writer => writer.Dispose());
         return new HangRun([.. samples], [.. health], frozenAt, thawedAt);
     }
 
