@@ -6,14 +6,14 @@ namespace Todo.Aws;
 /// <summary>Reads context values that arrive as JSON from cdk.json or as strings from <c>-c key=value</c>.</summary>
 internal sealed class CdkContext(Func<string, object?> lookUp)
 {
-    public string? String(string key) => lookUp(key) switch
+    private string? String(string key) => lookUp(key) switch
     {
         null => null,
         string text when text.Length == 0 => null,
         var value => Convert.ToString(value, CultureInfo.InvariantCulture),
     };
 
-    public IReadOnlyList<string>? List(string key) => lookUp(key) switch
+    private IReadOnlyList<string>? List(string key) => lookUp(key) switch
     {
         null => null,
         string text when text.TrimStart().StartsWith('[') => JsonSerializer.Deserialize<string[]>(text),
@@ -22,21 +22,21 @@ internal sealed class CdkContext(Func<string, object?> lookUp)
         var other => throw new DeploymentRefusedException($"Context {key} must be a list of strings, not {other}."),
     };
 
-    public bool? Bool(string key) => String(key) switch
+    private bool? Bool(string key) => String(key) switch
     {
         null => null,
         var text when bool.TryParse(text, out var value) => value,
         var text => throw new DeploymentRefusedException($"Context {key} must be true or false; got '{text}'."),
     };
 
-    public int? Int(string key, int min, int max) => Double(key, min, max) switch
+    private int? Int(string key, int min, int max) => Double(key, min, max) switch
     {
         null => null,
         var value when value == Math.Floor(value.Value) => (int)value,
         _ => throw new DeploymentRefusedException($"Context {key} must be a whole number."),
     };
 
-    public double? Double(string key, double min, double max)
+    private double? Double(string key, double min, double max)
     {
         if (String(key) is not { } text)
         {

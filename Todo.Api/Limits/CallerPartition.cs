@@ -11,6 +11,4 @@ public readonly record struct CallerPartition(string? Subject, IPAddress? Addres
         context.User.FindFirst(TodoCallers.SubjectClaim)?.Value is { } subject
             ? new CallerPartition(subject, null)
             : new CallerPartition(null, context.Connection.RemoteIpAddress);
-
-    public override string ToString() => Subject is not null ? $"subject {Subject}" : $"address {Address}";
 }

@@ -21,14 +21,10 @@ public static class PrivateResponses
         }
         return next(context);
     });
-}
 
-/// <summary>Endpoint metadata: the endpoint's responses are private to their caller.</summary>
-public sealed class PrivateResponseMetadata
-{
-    public static PrivateResponseMetadata Instance { get; } = new();
-
-    private PrivateResponseMetadata()
+    /// <summary>Endpoint metadata: the endpoint's responses are private to their caller.</summary>
+    private sealed class PrivateResponseMetadata
     {
+        public static PrivateResponseMetadata Instance { get; } = new();
     }
 }

@@ -32,9 +32,7 @@ public sealed record TodoListQuery(TodoStatus? Status, string? UserEmail, string
             errors[TodoFields.Owner] = [TodoFields.MustBeSubject];
         }
 
-        var pageSize = TodoLimits.DefaultPageSize;
-        if (limit is not null && (!int.TryParse(limit, NumberStyles.None, CultureInfo.InvariantCulture, out pageSize)
-            || pageSize is < 1 or > TodoLimits.MaxPageSize))
+        if (!TryParseLimit(limit, out var pageSize))
         {
             errors[TodoFields.Limit] = [TodoFields.MustBePageSize];
         }
@@ -58,9 +56,15 @@ public sealed record TodoListQuery(TodoStatus? Status, string? UserEmail, string
 
     /// <summary>The page size a request of <c>GET /todos</c> asks for; the default when it names none or a bad one (a 400).</summary>
     public static int LimitAsked(HttpRequest request) =>
-        int.TryParse(request.Query["limit"], NumberStyles.None, CultureInfo.InvariantCulture, out var limit) && limit is >= 1 and <= TodoLimits.MaxPageSize
-            ? limit
-            : TodoLimits.DefaultPageSize;
+        TryParseLimit(request.Query["limit"], out var limit) ? limit : TodoLimits.DefaultPageSize;
+
+    /// <summary>A whole number from 1 to <see cref="TodoLimits.MaxPageSize"/>; the default page size when there is none.</summary>
+    private static bool TryParseLimit(string? text, out int limit)
+    {
+        limit = TodoLimits.DefaultPageSize;
+        return text is null
+            || (int.TryParse(text, NumberStyles.None, CultureInfo.InvariantCulture, out limit) && limit is >= 1 and <= TodoLimits.MaxPageSize);
+    }
 
     private static void AddError(Dictionary<string, string[]> errors, string field, string? error)
     {
